@@ -1,0 +1,71 @@
+// Reading the candidate policy from the command line or a file, and refusing malformed ones clearly.
+import { readFileSync } from 'node:fs';
+import { parsePolicyList, type Diagnostic, type Disposition, type Policy, type PolicySource } from '../policy/index.ts';
+import { UsageError } from './errors.ts';
+
+export interface PolicyText {
+  value: string;
+  /** Where it came from, for messages: `--policy #1` or a file path. */
+  origin: string;
+}
+
+export function readPolicyFile(path: string): PolicyText {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new UsageError('CSPH_POLICY_FILE', `cannot read --policy-file ${path}: ${reason}.`);
+  }
+  // A file may hold the value over several lines, as the vendors' docs print them; a header name is dropped.
+  const value = text
+    .replace(/^\s*Content-Security-Policy(-Report-Only)?\s*:/i, '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .join(' ');
+  return { value, origin: path };
+}
+
+/** Points at `offset` in `value` with a caret, for messages. */
+export function caret(value: string, offset: number): string {
+  const start = Math.max(0, offset - 40);
+  const end = Math.min(value.length, offset + 40);
+  const prefix = start > 0 ? '…' : '';
+  const shown = prefix + value.slice(start, end) + (end < value.length ? '…' : '');
+  return `    ${shown}\n    ${' '.repeat(prefix.length + offset - start)}^`;
+}
+
+export function formatDiagnostic(text: PolicyText, d: Diagnostic): string {
+  const where = d.offset === null ? text.origin : `${text.origin}, column ${d.offset + 1}`;
+  const pointer = d.offset === null ? '' : `\n${caret(text.value, d.offset)}`;
+  return `${where}: ${d.message}${pointer}`;
+}
+
+export interface LoadedPolicies {
+  policies: Policy[];
+  diagnostics: { text: PolicyText; diagnostic: Diagnostic }[];
+}
+
+/**
+ * Parses each policy text. Errors (tokens browsers would drop) stop the command with exit 2 unless
+ * `lenient`, in which case the policy runs as browsers would read it: without those tokens.
+ */
+export function loadPolicies(texts: PolicyText[], disposition: Disposition, source: PolicySource, lenient: boolean): LoadedPolicies {
+  const loaded: LoadedPolicies = { policies: [], diagnostics: [] };
+  for (const text of texts) {
+    if (text.value.trim() === '') throw new UsageError('CSPH_EMPTY_POLICY', `${text.origin} is empty: give a policy such as "default-src 'self'".`);
+    const result = parsePolicyList(text.value, { disposition, source });
+    loaded.policies.push(...result.policies);
+    loaded.diagnostics.push(...result.diagnostics.map((diagnostic) => ({ text, diagnostic })));
+  }
+  const errors = loaded.diagnostics.filter((d) => d.diagnostic.severity === 'error');
+  if (errors.length > 0 && !lenient) {
+    const lines = errors.map((e) => formatDiagnostic(e.text, e.diagnostic));
+    throw new UsageError(
+      'CSPH_MALFORMED_POLICY',
+      `the policy is malformed (${errors.length} problem${errors.length > 1 ? 's' : ''}):\n  ${lines.join('\n  ')}\nFix it, or pass --lenient to go on as browsers would, ignoring ${errors.length > 1 ? 'those tokens' : 'that token'}.`,
+    );
+  }
+  return loaded;
+}

@@ -1,0 +1,70 @@
+// The smallest change that would let a blocked request through: what the matrix and `explain` print as the fix.
+import { effectiveDirectiveFor, isInlineType, isUrlType } from './evaluate.ts';
+import { getDirective } from './parse.ts';
+import { serializeSource } from './source.ts';
+import type { CheckRequest, Policy, PolicyVerdict } from './types.ts';
+
+export interface Fix {
+  /** The directive to change or add. */
+  directive: string;
+  /** The source expression to add to it. */
+  add: string;
+  /** The directive as it would read after the change. */
+  result: string;
+  /** One sentence for a person. */
+  advice: string;
+}
+
+/** The source expression that allows `url`: its scheme for data:/blob:/filesystem:, else its origin. */
+export function sourceFor(url: URL): string {
+  if (/^(data|blob|filesystem|mediastream):$/.test(url.protocol)) return url.protocol;
+  return url.origin === 'null' ? url.protocol : url.origin;
+}
+
+export function suggestFix(policy: Policy, verdict: PolicyVerdict, request: CheckRequest): Fix | null {
+  if (verdict.allowed || verdict.decidedBy === null) return null;
+  const effective = effectiveDirectiveFor(request.type);
+  const deciding = getDirective(policy, verdict.decidedBy);
+  const current = (deciding?.sources ?? []).filter((s) => s.kind !== 'none').map(serializeSource);
+  const make = (add: string, advice: string): Fix => {
+    // Adding to default-src would widen every type that falls back to it: add the effective
+    // directive instead, starting from default-src's list. Other fallbacks (script-src for
+    // script-src-elem) are where people expect the change.
+    const directive = verdict.decidedBy === 'default-src' ? effective : verdict.decidedBy!;
+    const values = [...new Set([...current, add])];
+    return { directive, add, result: `${directive} ${values.join(' ')}`, advice };
+  };
+  if (isUrlType(request.type) && request.url) {
+    let url: URL;
+    try {
+      url = new URL(request.url, request.origin ?? 'https://www.shop.test');
+    } catch {
+      return null;
+    }
+    const strictDynamic = deciding?.sources?.some((s) => s.kind === 'keyword' && s.keyword === 'strict-dynamic');
+    if (strictDynamic && (request.type === 'script' || request.type === 'worker')) {
+      return {
+        directive: verdict.decidedBy,
+        add: "nonce-{{nonce}}",
+        result: `${verdict.decidedBy} ${current.join(' ')}`,
+        advice: `'strict-dynamic' ignores host sources: put the page's nonce on this <script> tag, or load ${url.href} from a script that is already trusted`,
+      };
+    }
+    const add = sourceFor(url);
+    const fix = make(add, '');
+    const via = verdict.decidedBy === 'default-src' ? ` (a new ${effective}, so that what falls back to default-src stays as strict)` : '';
+    return { ...fix, advice: `add ${add} to ${fix.directive}${via}` };
+  }
+  if (isInlineType(request.type)) {
+    const element = request.type === 'inline-script' || request.type === 'inline-style';
+    const hash = request.digests?.sha256 ? `'sha256-${request.digests.sha256}'` : null;
+    if (hash) {
+      const fix = make(hash, '');
+      return { ...fix, advice: element ? `add ${hash} (the hash of this inline content) to ${fix.directive}, or give the element the page's nonce` : `add ${hash} and 'unsafe-hashes' to ${fix.directive}` };
+    }
+    const fix = make("'nonce-{{nonce}}'", '');
+    return { ...fix, advice: `give the element the page's nonce and add 'nonce-…' to ${fix.directive}` };
+  }
+  if (request.type === 'eval') return make("'unsafe-eval'", `the code evaluates strings: only 'unsafe-eval' allows that (prefer removing the eval)`);
+  return make("'wasm-unsafe-eval'", `add 'wasm-unsafe-eval' to ${verdict.decidedBy}`);
+}
