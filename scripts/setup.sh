@@ -25,7 +25,7 @@ fi
 
 # --- Browsers -----------------------------------------------------------------------------
 # Playwright's own builds where a user has them; otherwise Debian's chromium, firefox-esr and
-# WebKitGTK (MiniBrowser driven by WebKitWebDriver, under Xvfb). See docs/browsers.md.
+# WebKitGTK (MiniBrowser driven by WebKitWebDriver, under Xvfb). See ../shared/design/browsers.md.
 pw_dir="${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"
 have_pw() { compgen -G "$pw_dir/$1-*" >/dev/null 2>&1; }
 minibrowser=""

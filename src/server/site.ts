@@ -1,0 +1,119 @@
+// The site origin's pages: one per cell, carrying the candidate policies and a fresh nonce.
+import { createHash, randomBytes } from 'node:crypto';
+import { REPORTING_DIRECTIVES } from '../policy/directives.ts';
+
+export const SITE_ORIGIN = 'https://www.shop.test';
+export const SECOND_ORIGIN = 'https://other.shop.test';
+export const REPORT_HOST = 'reports.csp-harness.test';
+
+export type Delivery = 'header' | 'meta' | 'report-only' | 'header+meta';
+export const DELIVERIES: readonly Delivery[] = ['header', 'meta', 'report-only', 'header+meta'];
+
+export interface ServedPolicy {
+  value: string;
+  delivery: Delivery;
+}
+
+export interface PageSpec {
+  /** The cell's id: it names the page and tags its reports. */
+  id: string;
+  policies: ServedPolicy[];
+  title?: string;
+  /** Extra HTML for <head>, after the policy's <meta>. `{{nonce}}` is replaced by the response's nonce. */
+  head?: string;
+  /** HTML of <body>. `{{nonce}}` is replaced by the response's nonce. */
+  body: string;
+  /** Same-origin files of this cell (the `embed=self` form), by path below the page. */
+  files?: Record<string, { contentType: string; body: string }>;
+}
+
+/** At least 128 bits from a CSPRNG, base64: a fresh one for every response. */
+export function freshNonce(): string {
+  return randomBytes(18).toString('base64');
+}
+
+/** The `'sha256-…'` source expression of an inline script or style. */
+export function inlineHash(text: string, algorithm: 'sha256' | 'sha384' | 'sha512' = 'sha256'): string {
+  return `'${algorithm}-${createHash(algorithm).update(text, 'utf8').digest('base64')}'`;
+}
+
+export function reportUri(cellId: string): string {
+  return `https://${REPORT_HOST}/csp?cell=${encodeURIComponent(cellId)}`;
+}
+
+export interface PreparedPolicy {
+  /** What is served. */
+  value: string;
+  /** The user's own reporting directives, kept as data (never served: see decisions/0002). */
+  userReporting: string[];
+}
+
+/**
+ * Replaces the candidate's `report-to` / `report-uri` by the harness's own `report-uri` and fills
+ * `{{nonce}}`, leaving every other character of the policy as the user wrote it. Reporting
+ * directives never change enforcement; a served `report-to` would make Chromium and Firefox drop
+ * `report-uri` reports.
+ */
+export function preparePolicy(value: string, nonce: string, reportTo: string | null): PreparedPolicy {
+  const userReporting: string[] = [];
+  const policies = value.split(',').map((policy) => {
+    const kept = policy.split(';').filter((directive) => {
+      const name = directive.trim().split(/[\t\n\f\r ]+/)[0]?.toLowerCase() ?? '';
+      if (REPORTING_DIRECTIVES.has(name)) {
+        userReporting.push(directive.trim());
+        return false;
+      }
+      return true;
+    });
+    const text = kept.map((d) => d.trim()).filter((d) => d !== '').join('; ');
+    return reportTo ? `${text}; report-uri ${reportTo}` : text;
+  });
+  return { value: policies.join(', ').replaceAll('{{nonce}}', nonce), userReporting };
+}
+
+function escapeAttribute(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+}
+
+export interface RenderedPage {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string;
+  nonce: string;
+  userReporting: string[];
+}
+
+export function renderPage(spec: PageSpec, nonce = freshNonce()): RenderedPage {
+  const headers: Record<string, string | string[]> = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
+  const metas: string[] = [];
+  const userReporting: string[] = [];
+  const enforceHeaders: string[] = [];
+  const reportHeaders: string[] = [];
+  for (const policy of spec.policies) {
+    const served = preparePolicy(policy.value, nonce, reportUri(spec.id));
+    userReporting.push(...served.userReporting);
+    if (policy.delivery === 'header' || policy.delivery === 'header+meta') enforceHeaders.push(served.value);
+    if (policy.delivery === 'report-only') reportHeaders.push(served.value);
+    if (policy.delivery === 'meta' || policy.delivery === 'header+meta') {
+      // report-uri is ignored in <meta>: serve it without, so engines do not warn about it.
+      metas.push(preparePolicy(policy.value, nonce, null).value);
+    }
+  }
+  if (enforceHeaders.length > 0) headers['content-security-policy'] = enforceHeaders;
+  if (reportHeaders.length > 0) headers['content-security-policy-report-only'] = reportHeaders;
+  const fill = (html: string) => html.replaceAll('{{nonce}}', nonce);
+  const body = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+${metas.map((m) => `<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(m)}">`).join('\n')}
+<title>${escapeAttribute(spec.title ?? spec.id)}</title>
+${fill(spec.head ?? '')}
+</head>
+<body>
+${fill(spec.body)}
+</body>
+</html>
+`;
+  return { status: 200, headers, body, nonce, userReporting };
+}
