@@ -8,3 +8,5 @@ export { fallbackList, isKnownDirective, isSourceListDirective, FETCH_DIRECTIVES
 export { urlMatchesExpression, findMatchingExpression, schemePartMatches, hostPartMatches, portPartMatches, pathPartMatches } from './match.ts';
 export { check, checkPolicy, effectiveDirectiveFor, isInlineType, isUrlType, DEFAULT_ORIGIN } from './evaluate.ts';
 export type { CheckInputError } from './evaluate.ts';
+export { compileChargebeeConfig } from './chargebee.ts';
+export type { ChargebeeResult, ConfigProblem } from './chargebee.ts';
