@@ -22,15 +22,18 @@ function isIpAddress(host: string): boolean {
   return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.startsWith('[');
 }
 
-/** CSP3 "host-part match". `*` wildcards never match IP addresses. */
+/**
+ * CSP3 "host-part match". A leading `*` is a suffix match (step 1, before any IP rule); otherwise the
+ * hosts must be equal, and an IP literal other than 127.0.0.1 never matches (step 3).
+ */
 export function hostPartMatches(pattern: string, host: string): boolean {
   pattern = pattern.toLowerCase();
   host = host.toLowerCase().replace(/\.$/, '');
   if (host === '') return false;
-  if (isIpAddress(host)) return pattern === host;
-  if (pattern === '*') return true;
-  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1));
-  return pattern === host;
+  if (pattern.startsWith('*')) return host.endsWith(pattern.slice(1));
+  if (pattern !== host) return false;
+  if (isIpAddress(pattern) && pattern !== '127.0.0.1') return false;
+  return true;
 }
 
 function urlPort(url: URL): number | null {

@@ -73,6 +73,14 @@ export function parsePolicy(serialized: string, base = 0, options: ParseOptions 
       continue;
     }
     const name = rawName.toLowerCase();
+    // CSP3 "Parse a serialized CSP" step 2.2: a directive that is not an ASCII string is skipped whole.
+    const nonAscii = piece.text.search(/[^\x00-\x7f]/);
+    if (nonAscii >= 0) {
+      diagnostics.push(
+        diag('error', 'CSPH_NON_ASCII', `${name} holds a character that is not ASCII, so browsers ignore the whole directive`, piece.offset + nonAscii, name),
+      );
+      continue;
+    }
     if (policy.directives.some((d) => d.name === name)) {
       diagnostics.push(
         diag('warning', 'CSPH_DUPLICATE_DIRECTIVE', `${name} appears again and is ignored: the first ${name} wins`, first.offset, name),
