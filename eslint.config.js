@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'csp-report/**', 'dist/**', 'fixtures/**'] },
+  { ignores: ['node_modules/**', 'csp-report/**', 'dist/**', 'fixtures/**', '.scratch/**'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommended],

@@ -10,3 +10,5 @@ export { check, checkPolicy, effectiveDirectiveFor, isInlineType, isUrlType, DEF
 export type { CheckInputError } from './evaluate.ts';
 export { compileChargebeeConfig } from './chargebee.ts';
 export type { ChargebeeResult, ConfigProblem } from './chargebee.ts';
+export { lintPolicy } from './lint.ts';
+export type { LintFinding } from './lint.ts';
