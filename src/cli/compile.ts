@@ -1,9 +1,9 @@
 // `csp-harness compile`: a Chargebee hosted-page CSP config (seed 004) to one header value.
-import { readFileSync } from 'node:fs';
 import { compileChargebeeConfig, type ConfigProblem } from '../policy/index.ts';
 import { flag, parseCommandArgs, stringOption } from './args.ts';
 import { EXIT_OK, UsageError } from './errors.ts';
 import type { Io } from './io.ts';
+import { readUserFile } from './policyInput.ts';
 
 export const COMPILE_HELP = `Usage: csp-harness compile --chargebee-config <path> [--json]
 
@@ -23,14 +23,7 @@ export function describeProblem(path: string, p: ConfigProblem): string {
 
 /** Reads and compiles a config file, or throws a UsageError naming every problem. */
 export function loadChargebeeConfig(path: string): { header: string; warnings: string[] } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new UsageError('CSPH_CONFIG_FILE', `cannot read --chargebee-config ${path}: ${reason}.`);
-  }
-  const result = compileChargebeeConfig(text);
+  const result = compileChargebeeConfig(readUserFile(path, 'chargebee-config'));
   const warnings = result.warnings.map((w) => describeProblem(path, w));
   if (!result.ok) {
     const lines = result.errors.map((e) => describeProblem(path, e));

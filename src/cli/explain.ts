@@ -2,9 +2,9 @@
 import { createHash } from 'node:crypto';
 import { check, DEFAULT_ORIGIN, isInlineType, isUrlType, REQUEST_TYPES, type CheckRequest, type HashAlgorithm } from '../policy/index.ts';
 import { suggestFix } from '../policy/advise.ts';
-import { flag, listOption, oneOf, parseCommandArgs, stringOption } from './args.ts';
+import { flag, oneOf, parseCommandArgs, stringOption } from './args.ts';
 import { EXIT_OK, UsageError } from './errors.ts';
-import { loadPolicies, readPolicyFile, type PolicyText } from './policyInput.ts';
+import { loadPolicies, POLICY_OPTIONS, policyTexts } from './policyInput.ts';
 import type { Io } from './io.ts';
 
 export const EXPLAIN_HELP = `Usage: csp-harness explain --policy <value> --type <type> [--url <url>] [options]
@@ -31,8 +31,7 @@ const ALGORITHMS: HashAlgorithm[] = ['sha256', 'sha384', 'sha512'];
 
 export function explainCommand(argv: string[], io: Io): number {
   const args = parseCommandArgs('explain', argv, {
-    policy: { type: 'string', multiple: true },
-    'policy-file': { type: 'string', multiple: true },
+    ...POLICY_OPTIONS,
     'report-only': { type: 'boolean' },
     type: { type: 'string' },
     url: { type: 'string' },
@@ -40,18 +39,13 @@ export function explainCommand(argv: string[], io: Io): number {
     initiator: { type: 'string' },
     nonce: { type: 'string' },
     content: { type: 'string' },
-    lenient: { type: 'boolean' },
     json: { type: 'boolean' },
   });
   if (flag(args, 'help')) {
     io.out(EXPLAIN_HELP);
     return EXIT_OK;
   }
-  const texts: PolicyText[] = [
-    ...listOption(args, 'policy').map((value, i) => ({ value, origin: `--policy #${i + 1}` })),
-    ...listOption(args, 'policy-file').map(readPolicyFile),
-  ];
-  if (texts.length === 0) throw new UsageError('CSPH_NO_POLICY', `explain: give a policy with --policy "<value>" or --policy-file <path>.`);
+  const texts = policyTexts('explain', args);
   const typeArg = stringOption(args, 'type');
   if (!typeArg) throw new UsageError('CSPH_NO_TYPE', `explain: give the request's --type (one of: ${REQUEST_TYPES.join(', ')}).`);
   const type = oneOf('explain', 'type', typeArg, REQUEST_TYPES);

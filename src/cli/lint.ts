@@ -1,8 +1,8 @@
 // `csp-harness lint`: static findings (Google's csp_evaluator plus our own).
 import { lintPolicy, type LintFinding } from '../policy/index.ts';
-import { flag, listOption, parseCommandArgs } from './args.ts';
-import { EXIT_FAIL, EXIT_OK, UsageError } from './errors.ts';
-import { loadPolicies, readPolicyFile, type PolicyText } from './policyInput.ts';
+import { flag, parseCommandArgs } from './args.ts';
+import { EXIT_FAIL, EXIT_OK } from './errors.ts';
+import { loadPolicies, POLICY_OPTIONS, policyTexts } from './policyInput.ts';
 import type { Io } from './io.ts';
 
 export const LINT_HELP = `Usage: csp-harness lint --policy <value> [--json]
@@ -23,20 +23,14 @@ const MARK: Record<LintFinding['severity'], string> = { error: '✗ error  ', wa
 
 export function lintCommand(argv: string[], io: Io): number {
   const args = parseCommandArgs('lint', argv, {
-    policy: { type: 'string', multiple: true },
-    'policy-file': { type: 'string', multiple: true },
-    lenient: { type: 'boolean' },
+    ...POLICY_OPTIONS,
     json: { type: 'boolean' },
   });
   if (flag(args, 'help')) {
     io.out(LINT_HELP);
     return EXIT_OK;
   }
-  const texts: PolicyText[] = [
-    ...listOption(args, 'policy').map((value, i) => ({ value, origin: `--policy #${i + 1}` })),
-    ...listOption(args, 'policy-file').map(readPolicyFile),
-  ];
-  if (texts.length === 0) throw new UsageError('CSPH_NO_POLICY', `lint: give a policy with --policy "<value>" or --policy-file <path>.`);
+  const texts = policyTexts('lint', args);
   loadPolicies(texts, 'enforce', 'header', flag(args, 'lenient'));
   const findings = texts.flatMap((t) => lintPolicy(t.value));
   const failed = findings.some((f) => f.severity === 'error');

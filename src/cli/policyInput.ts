@@ -1,6 +1,7 @@
 // Reading the candidate policy from the command line or a file, and refusing malformed ones clearly.
 import { readFileSync } from 'node:fs';
 import { parsePolicyList, type Diagnostic, type Disposition, type Policy, type PolicySource } from '../policy/index.ts';
+import { listOption, type OptionSpec, type Parsed } from './args.ts';
 import { UsageError } from './errors.ts';
 
 export interface PolicyText {
@@ -9,14 +10,35 @@ export interface PolicyText {
   origin: string;
 }
 
-export function readPolicyFile(path: string): PolicyText {
-  let text: string;
+/** Reads a file the user named with `--option`, or stops with a message saying why it cannot be read. */
+export function readUserFile(path: string, option: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new UsageError('CSPH_POLICY_FILE', `cannot read --policy-file ${path}: ${reason}.`);
+    throw new UsageError('CSPH_UNREADABLE_FILE', `cannot read --${option} ${path}: ${reason}.`);
   }
+}
+
+/** The options every command that takes a policy accepts. */
+export const POLICY_OPTIONS: OptionSpec = {
+  policy: { type: 'string', multiple: true },
+  'policy-file': { type: 'string', multiple: true },
+  lenient: { type: 'boolean' },
+};
+
+/** The policies given with --policy and --policy-file, at least one. */
+export function policyTexts(command: string, args: Parsed): PolicyText[] {
+  const texts: PolicyText[] = [
+    ...listOption(args, 'policy').map((value, i) => ({ value, origin: `--policy #${i + 1}` })),
+    ...listOption(args, 'policy-file').map(readPolicyFile),
+  ];
+  if (texts.length === 0) throw new UsageError('CSPH_NO_POLICY', `${command}: give a policy with --policy "<value>" or --policy-file <path>.`);
+  return texts;
+}
+
+export function readPolicyFile(path: string): PolicyText {
+  const text = readUserFile(path, 'policy-file');
   // A file may hold the value over several lines, as the vendors' docs print them; a header name is dropped.
   const value = text
     .replace(/^\s*Content-Security-Policy(-Report-Only)?\s*:/i, '')
