@@ -45,7 +45,7 @@ export function suggestFix(policy: Policy, verdict: PolicyVerdict, request: Chec
     if (strictDynamic && (request.type === 'script' || request.type === 'worker')) {
       return {
         directive: verdict.decidedBy,
-        add: "nonce-{{nonce}}",
+        add: "'nonce-{{nonce}}'",
         result: `${verdict.decidedBy} ${current.join(' ')}`,
         advice: `'strict-dynamic' ignores host sources: put the page's nonce on this <script> tag, or load ${url.href} from a script that is already trusted`,
       };
