@@ -1,0 +1,108 @@
+// The one report model (cli.md's report.json, schemaVersion 1). Reporters are pure functions of it.
+
+export type BrowserId = 'chromium' | 'firefox' | 'webkit';
+export const BROWSERS: readonly BrowserId[] = ['chromium', 'firefox', 'webkit'];
+
+export type CellStatus = 'pass' | 'fail' | 'error' | 'skipped';
+export type Expectation = 'pass' | 'fail';
+export type Outcome = 'expected' | 'unexpected';
+export type Signal = 'console' | 'pageerror' | 'event' | 'report';
+export type ViolationKind = 'url' | 'inline' | 'eval' | 'wasm' | 'trusted-types';
+export type DeliveryId = 'header' | 'meta' | 'report-only' | 'header+meta';
+
+export interface ReportViolation {
+  disposition: 'enforce' | 'report';
+  effectiveDirective: string;
+  /** As reports carry it: a URL, or `inline` / `eval` / `data` / `blob` … */
+  blockedURI: string;
+  kind: ViolationKind;
+  signals: Signal[];
+}
+
+export interface ReportPolicy {
+  value: string;
+  delivery: DeliveryId;
+  /** The user's own report-to / report-uri directives: kept as data, never served (decisions/0002). */
+  userReporting?: string[];
+}
+
+export interface OracleVerdict {
+  allowed: boolean;
+  /** The directive that decided, or null when nothing restricts the request. */
+  decidedBy: string | null;
+  explanation?: string;
+  /** The smallest change that would allow it, when blocked. */
+  fix?: string | null;
+}
+
+export interface ReportCell {
+  /** Stable id: vendor/feature/params/browser[/policy n]; tags reports and names screenshots. */
+  id: string;
+  vendor: string;
+  feature: string;
+  params: Record<string, string>;
+  browser: BrowserId;
+  browserVersion: string;
+  status: CellStatus;
+  expected: Expectation | null;
+  outcome: Outcome | null;
+  violations: ReportViolation[];
+  probe: { ok: boolean; detail: string } | null;
+  oracle: OracleVerdict | null;
+  unexpectedHosts: string[];
+  /** Relative to the report's directory. */
+  screenshot: string | null;
+  durationMs: number;
+  /** Additions to the contract (allowed: the contract may grow). */
+  scenario?: string | null;
+  /** Index into `policies` (or into the scenario's policies). */
+  policyIndex?: number;
+  /** Why a cell is `error` or `skipped` (e.g. the command that installs a missing engine). */
+  error?: string | null;
+  /** What the expectation named, for failing expectations: directive and blocked URI. */
+  expectedViolation?: { effectiveDirective: string; blockedURI?: string } | null;
+  /** The smallest policy change that would let this cell pass, from the policy model. */
+  fix?: string | null;
+}
+
+export interface ReportSummary {
+  pass: number;
+  fail: number;
+  error: number;
+  skipped: number;
+  unexpected: number;
+}
+
+export interface ReportBrowser {
+  id: BrowserId;
+  version: string | null;
+  source: 'playwright' | 'system' | null;
+  status: 'ok' | 'missing';
+  /** For a missing engine: the command that installs it. */
+  install?: string;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  policies: ReportPolicy[];
+  cells: ReportCell[];
+  summary: ReportSummary;
+  /** Additions: run facts. */
+  run?: {
+    startedAt: string;
+    durationMs: number;
+    browsers: ReportBrowser[];
+    shard: { index: number; total: number } | null;
+    /** Regressions against a baseline, by cell id (present only when a baseline was given). */
+    regressions?: string[];
+  };
+}
+
+export function summarize(cells: readonly ReportCell[]): ReportSummary {
+  const summary: ReportSummary = { pass: 0, fail: 0, error: 0, skipped: 0, unexpected: 0 };
+  for (const cell of cells) {
+    summary[cell.status] += 1;
+    if (cell.outcome === 'unexpected') summary.unexpected += 1;
+  }
+  return summary;
+}
