@@ -1,0 +1,57 @@
+// The spec oracle's column: what the CSP3 text says about every request a feature makes.
+import { createHash } from 'node:crypto';
+import { check, parsePolicyList, type CheckRequest, type Diagnostic, type HashAlgorithm, type Policy } from '../policy/index.ts';
+import { suggestFix } from '../policy/advise.ts';
+import type { OracleVerdict, ReportPolicy } from '../reporters/model.ts';
+import type { FeatureRequest } from '../vendors/types.ts';
+
+/** The nonce the oracle assumes the page's embed tag carries (the page fills a fresh one). */
+export const ORACLE_NONCE = 'csphOracleNonce0000000000';
+const ALGORITHMS: HashAlgorithm[] = ['sha256', 'sha384', 'sha512'];
+
+export function digestsOf(content: string): Partial<Record<HashAlgorithm, string>> {
+  return Object.fromEntries(ALGORITHMS.map((a) => [a, createHash(a).update(content, 'utf8').digest('base64')]));
+}
+
+/** Parses served policies as the browser receives them: a header+meta policy is two enforced policies. */
+export function parseServed(policies: readonly ReportPolicy[]): { policies: Policy[]; diagnostics: Diagnostic[] } {
+  const out: Policy[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const p of policies) {
+    const value = p.value.replaceAll('{{nonce}}', ORACLE_NONCE);
+    const parts: [ 'enforce' | 'report', 'header' | 'meta'][] =
+      p.delivery === 'header' ? [['enforce', 'header']] : p.delivery === 'meta' ? [['enforce', 'meta']] : p.delivery === 'report-only' ? [['report', 'header']] : [['enforce', 'header'], ['enforce', 'meta']];
+    for (const [disposition, source] of parts) {
+      const parsed = parsePolicyList(value, { disposition, source });
+      out.push(...parsed.policies);
+      diagnostics.push(...parsed.diagnostics);
+    }
+  }
+  return { policies: out, diagnostics };
+}
+
+export interface OracleResult extends OracleVerdict {
+  /** The first blocked request, for messages. */
+  blockedRequest: FeatureRequest | null;
+}
+
+/** Allowed when every request is allowed by every enforced policy; else the first blocked one decides. */
+export function oracleFor(policies: Policy[], requests: readonly FeatureRequest[]): OracleResult {
+  for (const r of requests) {
+    const request: CheckRequest = {
+      type: r.type,
+      url: r.url,
+      initiator: r.initiator,
+      nonce: r.nonced ? ORACLE_NONCE : undefined,
+      content: r.content,
+      digests: r.content === undefined ? undefined : digestsOf(r.content),
+    };
+    const verdict = check(policies, request);
+    if ('error' in verdict) return { allowed: false, decidedBy: null, explanation: `the oracle cannot judge ${r.type} ${r.url}: ${verdict.error}`, fix: null, blockedRequest: r };
+    if (verdict.allowed) continue;
+    const blocking = verdict.policies.find((v) => v.disposition === 'enforce' && !v.allowed);
+    const fix = blocking ? suggestFix(policies[blocking.index]!, blocking, request) : null;
+    return { allowed: false, decidedBy: verdict.decidedBy, explanation: verdict.explanation, fix: fix ? fix.result : null, blockedRequest: r };
+  }
+  return { allowed: true, decidedBy: null, explanation: `all ${requests.length} requests of the feature are allowed`, fix: null, blockedRequest: null };
+}
