@@ -1,0 +1,169 @@
+// report.json (cli.md's contract) and its reader for --baseline and shard merging.
+import { BROWSERS, summarize } from './model.ts';
+import type { BrowserId, CellStatus, Report, ReportCell, ReportPolicy, ReportViolation } from './model.ts';
+import type { Reporter } from './types.ts';
+
+/** Pretty, two spaces, trailing newline: stable enough to diff and to commit as a baseline. */
+export function renderJson(report: Report): string {
+  return JSON.stringify(report, null, 2) + '\n';
+}
+
+export function jsonReporter(): Reporter {
+  return { id: 'json', onEnd: (report) => [{ path: 'report.json', content: renderJson(report) }] };
+}
+
+export type ParseReportResult = { ok: true; report: Report } | { ok: false; error: string };
+
+class ShapeError extends Error {}
+
+type Json = Record<string, unknown>;
+
+const STATUSES: readonly CellStatus[] = ['pass', 'fail', 'error', 'skipped'];
+const DELIVERIES = ['header', 'meta', 'report-only', 'header+meta'] as const;
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+function fail(path: string, expected: string, value: unknown): never {
+  throw new ShapeError(`${path}: expected ${expected}, got ${describe(value)}`);
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function object(value: unknown, path: string): Json {
+  return isObject(value) ? value : fail(path, 'an object', value);
+}
+
+function array(value: unknown, path: string): unknown[] {
+  return Array.isArray(value) ? value : fail(path, 'an array', value);
+}
+
+function string(value: unknown, path: string): string {
+  return typeof value === 'string' ? value : fail(path, 'a string', value);
+}
+
+function oneOf<const T extends string>(value: unknown, options: readonly T[], path: string): T {
+  return options.includes(value as T) ? (value as T) : fail(path, `one of ${options.join(' | ')}`, value);
+}
+
+function optional<T>(value: unknown, read: (v: unknown) => T, fallback: T): T {
+  return value === undefined || value === null ? fallback : read(value);
+}
+
+function stringRecord(value: unknown, path: string): Record<string, string> {
+  const record = object(value, path);
+  for (const [key, entry] of Object.entries(record)) string(entry, `${path}.${key}`);
+  return record as Record<string, string>;
+}
+
+function violation(value: unknown, path: string): ReportViolation {
+  const v = object(value, path);
+  return {
+    ...v,
+    disposition: oneOf(v.disposition, ['enforce', 'report'], `${path}.disposition`),
+    effectiveDirective: string(v.effectiveDirective, `${path}.effectiveDirective`),
+    blockedURI: optional(v.blockedURI, (x) => string(x, `${path}.blockedURI`), ''),
+    kind: optional(v.kind, (x) => oneOf(x, ['url', 'inline', 'eval', 'wasm', 'trusted-types'], `${path}.kind`), 'url'),
+    signals: optional(v.signals, (x) => array(x, `${path}.signals`), []) as ReportViolation['signals'],
+  };
+}
+
+function cell(value: unknown, path: string): ReportCell {
+  const c = object(value, path);
+  const vendor = string(c.vendor, `${path}.vendor`);
+  const feature = string(c.feature, `${path}.feature`);
+  const params = optional(c.params, (x) => stringRecord(x, `${path}.params`), {});
+  const browser: BrowserId = oneOf(c.browser, BROWSERS, `${path}.browser`);
+  const status = oneOf(c.status, STATUSES, `${path}.status`);
+  const paramPart = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(',');
+  return {
+    ...c,
+    // Reports written before cells carried ids get the id the runner would give them.
+    id: optional(c.id, (x) => string(x, `${path}.id`), `${vendor}/${feature}/${paramPart}/${browser}`),
+    vendor,
+    feature,
+    params,
+    browser,
+    browserVersion: optional(c.browserVersion, (x) => string(x, `${path}.browserVersion`), ''),
+    status,
+    expected: optional(c.expected, (x) => oneOf(x, ['pass', 'fail'], `${path}.expected`), null),
+    outcome: optional(c.outcome, (x) => oneOf(x, ['expected', 'unexpected'], `${path}.outcome`), null),
+    violations: optional(c.violations, (x) => array(x, `${path}.violations`), []).map((v, i) =>
+      violation(v, `${path}.violations[${i}]`),
+    ),
+    probe: optional(c.probe, (x) => object(x, `${path}.probe`), null) as ReportCell['probe'],
+    oracle: optional(c.oracle, (x) => object(x, `${path}.oracle`), null) as ReportCell['oracle'],
+    unexpectedHosts: optional(c.unexpectedHosts, (x) => array(x, `${path}.unexpectedHosts`), []).map((h, i) =>
+      string(h, `${path}.unexpectedHosts[${i}]`),
+    ),
+    screenshot: optional(c.screenshot, (x) => string(x, `${path}.screenshot`), null),
+    durationMs: typeof c.durationMs === 'number' ? c.durationMs : 0,
+  };
+}
+
+function policy(value: unknown, path: string): ReportPolicy {
+  const p = object(value, path);
+  return {
+    ...p,
+    value: string(p.value, `${path}.value`),
+    delivery: optional(p.delivery, (x) => oneOf(x, DELIVERIES, `${path}.delivery`), 'header'),
+  };
+}
+
+function run(value: unknown): NonNullable<Report['run']> {
+  const r = object(value, 'run');
+  const result: NonNullable<Report['run']> = {
+    ...r,
+    startedAt: optional(r.startedAt, (x) => string(x, 'run.startedAt'), ''),
+    durationMs: typeof r.durationMs === 'number' ? r.durationMs : 0,
+    browsers: optional(r.browsers, (x) => array(x, 'run.browsers'), []).map((b, i) => {
+      const browser = object(b, `run.browsers[${i}]`);
+      return {
+        ...browser,
+        id: oneOf(browser.id, BROWSERS, `run.browsers[${i}].id`),
+        version: optional(browser.version, (x) => string(x, `run.browsers[${i}].version`), null),
+        source: optional(browser.source, (x) => oneOf(x, ['playwright', 'system'], `run.browsers[${i}].source`), null),
+        status: optional(browser.status, (x) => oneOf(x, ['ok', 'missing'], `run.browsers[${i}].status`), 'ok'),
+      };
+    }),
+    shard: optional(r.shard, (x) => object(x, 'run.shard'), null) as NonNullable<Report['run']>['shard'],
+  };
+  if (r.regressions !== undefined) {
+    result.regressions = array(r.regressions, 'run.regressions').map((id, i) => string(id, `run.regressions[${i}]`));
+  }
+  return result;
+}
+
+/** Reads a report.json loosely (unknown fields kept, absent optional ones defaulted); never throws. */
+export function parseReport(text: string): ParseReportResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  try {
+    const root = object(data, 'report');
+    if (root.schemaVersion !== 1) fail('schemaVersion', '1', root.schemaVersion);
+    const cells = array(root.cells, 'cells').map((c, i) => cell(c, `cells[${i}]`));
+    const policies = optional(root.policies, (x) => array(x, 'policies'), []).map((p, i) => policy(p, `policies[${i}]`));
+    const report: Report = {
+      ...root,
+      schemaVersion: 1,
+      policies,
+      cells,
+      // The cells are the truth; a hand-edited or merged summary is recomputed.
+      summary: summarize(cells),
+    };
+    if (root.run !== undefined) report.run = run(root.run);
+    return { ok: true, report };
+  } catch (error) {
+    if (error instanceof ShapeError) return { ok: false, error: error.message };
+    return { ok: false, error: `unreadable report: ${String(error)}` };
+  }
+}

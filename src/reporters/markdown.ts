@@ -1,0 +1,106 @@
+// GitHub-flavoured markdown for a PR comment or a job summary: summary, matrix, failures.
+import { mdCode, mdText } from './escape.ts';
+import {
+  buildMatrix,
+  cellSymbol,
+  disagreementNotes,
+  isProblem,
+  oracleSymbol,
+  rowLabel,
+  rowMark,
+  summaryLine,
+} from './matrix.ts';
+import type { Matrix, MatrixRow } from './matrix.ts';
+import type { Report, ReportCell } from './model.ts';
+import type { Reporter } from './types.ts';
+
+function tableRow(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function symbolCell(cell: ReportCell | undefined): string {
+  if (!cell) return '';
+  const symbol = mdText(cellSymbol(cell));
+  return cell.outcome === 'unexpected' ? `**${symbol}** ⚠️` : symbol;
+}
+
+function evidence(cell: ReportCell): string[] {
+  const lines: string[] = [];
+  if (cell.status === 'error' || cell.status === 'skipped') lines.push(`${cell.status}: ${mdCode(cell.error ?? 'no reason recorded')}`);
+  if (cell.status === 'pass' && cell.expected === 'fail') {
+    const named = cell.expectedViolation ? ` by ${mdCode(cell.expectedViolation.effectiveDirective)}` : '';
+    lines.push(`expected to be blocked${named}, but it passed`);
+  }
+  for (const v of cell.violations) {
+    const reportOnly = v.disposition === 'report' ? ' (report-only)' : '';
+    lines.push(`${mdCode(v.effectiveDirective)} blocked ${mdCode(v.blockedURI)}${reportOnly} — seen via ${v.signals.join(', ')}`);
+  }
+  if (cell.probe && !cell.probe.ok) lines.push(`probe: ${mdCode(cell.probe.detail)}`);
+  if (cell.oracle) {
+    const why = cell.oracle.explanation ? ` — ${mdText(cell.oracle.explanation)}` : '';
+    lines.push(`spec: ${mdText(oracleSymbol(cell.oracle))}${why}`);
+  }
+  const fix = cell.fix ?? cell.oracle?.fix;
+  if (fix) lines.push(`fix: ${mdCode(fix)}`);
+  if (cell.unexpectedHosts.length > 0) lines.push(`unexpected hosts: ${cell.unexpectedHosts.map((h) => mdCode(h)).join(', ')}`);
+  return lines;
+}
+
+/** One item per row and distinct evidence, so three engines failing alike read once. */
+function failureItems(matrix: Matrix, row: MatrixRow): string[] {
+  const groups = new Map<string, { browsers: string[]; unexpected: boolean; lines: string[] }>();
+  for (const browser of matrix.browsers) {
+    const cell = row.cells[browser];
+    if (!cell || !(cell.status === 'fail' || isProblem(cell))) continue;
+    const lines = evidence(cell);
+    const key = lines.join('\n');
+    const group = groups.get(key) ?? { browsers: [], unexpected: false, lines };
+    group.browsers.push(browser);
+    group.unexpected ||= cell.outcome === 'unexpected';
+    groups.set(key, group);
+  }
+  return [...groups.values()].flatMap((group) => [
+    `- **${mdText(rowLabel(row, matrix))}** on ${group.browsers.join(', ')}${group.unexpected ? ' — ⚠️ unexpected' : ''}`,
+    ...group.lines.map((line) => `  - ${line}`),
+  ]);
+}
+
+export function renderMarkdown(report: Report): string {
+  const matrix = buildMatrix(report);
+  const out: string[] = ['## csp-harness', '', `**${mdText(summaryLine(report))}**`, ''];
+  for (const [i, policy] of report.policies.entries()) {
+    out.push(`Policy ${report.policies.length > 1 ? `${i + 1} ` : ''}(${policy.delivery}): ${mdCode(policy.value)}`, '');
+  }
+
+  const header = ['vendor / feature', ...matrix.browsers, 'spec', 'differs'];
+  out.push(tableRow(header), tableRow(header.map((_, i) => (i === 0 ? '---' : ':---:'))));
+  for (const row of matrix.rows) {
+    out.push(
+      tableRow([
+        mdText(rowLabel(row, matrix)),
+        ...matrix.browsers.map((browser) => symbolCell(row.cells[browser])),
+        mdText(oracleSymbol(row.oracle)),
+        rowMark(row),
+      ]),
+    );
+  }
+  out.push('', '✓ pass · ✗ blocked by · ! error · – skipped · ⚠️ unexpected · ≠ engines disagree · ≠spec an engine contradicts the spec', '');
+
+  // Expected failures are the point of a failing-by-design scenario; they still belong here with their fix.
+  const failures = matrix.rows.flatMap((row) => failureItems(matrix, row));
+  if (failures.length > 0) out.push('### Failures', '', ...failures, '');
+
+  const disagreements = matrix.rows.flatMap((row) =>
+    disagreementNotes(row, matrix.browsers).map((note) => `- ${mdText(rowLabel(row, matrix))}: ${mdText(note)}`),
+  );
+  if (disagreements.length > 0) out.push('### Engine disagreements', '', ...disagreements, '');
+
+  const skipped = [...new Set(report.cells.filter((c) => c.status === 'skipped').map((c) => `- ${c.browser}: ${mdCode(c.error ?? 'skipped')}`))];
+  if (skipped.length > 0) out.push('### Skipped', '', ...skipped, '');
+  return out.join('\n');
+}
+
+/** Also the place a CI step summary comes from (`cat report.md >> $GITHUB_STEP_SUMMARY`). */
+export function markdownReporter(): Reporter {
+  return { id: 'markdown', onEnd: (report) => [{ path: 'report.md', content: renderMarkdown(report) }] };
+}

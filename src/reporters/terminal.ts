@@ -1,0 +1,142 @@
+// The matrix for a terminal: aligned columns, optional ANSI colour, notes on what went wrong.
+import {
+  buildMatrix,
+  cellSymbol,
+  disagreementNotes,
+  formatParams,
+  isProblem,
+  oracleSymbol,
+  rowMark,
+  summaryLine,
+} from './matrix.ts';
+import type { Report, ReportCell } from './model.ts';
+import type { Reporter } from './types.ts';
+
+export interface TerminalOptions {
+  /** ANSI colour; the CLI decides (TTY, NO_COLOR, FORCE_COLOR). */
+  color?: boolean;
+}
+
+const ANSI = {
+  green: '\x1b[32m',
+  red: '\x1b[31m',
+  yellow: '\x1b[33m',
+  dim: '\x1b[2m',
+  bold: '\x1b[1m',
+  unexpected: '\x1b[1;97;41m',
+  reset: '\x1b[0m',
+} as const;
+
+interface Text {
+  plain: string;
+  style?: keyof typeof ANSI;
+}
+
+const STATUS_STYLE = { pass: 'green', fail: 'red', error: 'yellow', skipped: 'dim' } as const;
+
+const LEGEND = '✓ pass  ✗ blocked by  ! error  – skipped  * unexpected  ≠ engines disagree  ≠spec an engine contradicts the spec';
+
+function width(text: string): number {
+  return [...text].length;
+}
+
+function cellText(cell: ReportCell | undefined): Text {
+  if (!cell) return { plain: '' };
+  const symbol = cellSymbol(cell);
+  if (cell.outcome === 'unexpected') return { plain: `${symbol} *`, style: 'unexpected' };
+  return { plain: symbol, style: STATUS_STYLE[cell.status] };
+}
+
+function oneLine(text: string): string {
+  // Control characters in report text must not move the cursor or recolour the terminal.
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+}
+
+export function renderTerminal(report: Report, options: TerminalOptions = {}): string {
+  const color = options.color ?? false;
+  const paint = (style: Text['style'], text: string): string =>
+    color && style && text ? `${ANSI[style]}${text}${ANSI.reset}` : text;
+  const matrix = buildMatrix(report);
+
+  const header: string[] = [];
+  if (matrix.showScenario) header.push('scenario');
+  header.push('vendor', 'feature');
+  if (matrix.showParams) header.push('params');
+  if (matrix.showPolicy) header.push('policy');
+  header.push(...matrix.browsers, 'spec', '');
+
+  let previousVendor = '';
+  const body: Text[][] = matrix.rows.map((row) => {
+    const label: string[] = [];
+    if (matrix.showScenario) label.push(row.scenario ?? '');
+    // A repeated vendor name is noise in a long matrix; a new scenario restarts it.
+    const vendorKey = `${row.scenario ?? ''}\u0000${row.vendor}`;
+    label.push(vendorKey === previousVendor ? '' : row.vendor, row.feature);
+    previousVendor = vendorKey;
+    if (matrix.showParams) label.push(formatParams(row.shownParams));
+    if (matrix.showPolicy) label.push(row.policyIndex === null ? '' : String(row.policyIndex + 1));
+    const oracle = oracleSymbol(row.oracle);
+    return [
+      ...label.map((plain) => ({ plain: oneLine(plain) })),
+      ...matrix.browsers.map((browser) => cellText(row.cells[browser])),
+      { plain: oneLine(oracle), style: row.oracle ? (row.oracle.allowed ? 'green' : 'red') : undefined },
+      { plain: rowMark(row), style: 'bold' },
+    ];
+  });
+
+  const widths = header.map((title, i) => Math.max(width(title), ...body.map((row) => width(row[i]?.plain ?? ''))));
+  const line = (texts: Text[]): string => {
+    let last = texts.length - 1;
+    while (last > 0 && texts[last]?.plain === '') last--;
+    return texts
+      .slice(0, last + 1)
+      .map((text, i) => paint(text.style, i === last ? text.plain : text.plain + ' '.repeat((widths[i] ?? 0) - width(text.plain))))
+      .join('  ');
+  };
+
+  const out: string[] = [];
+  out.push(line(header.map((plain) => ({ plain, style: 'bold' }))));
+  out.push(widths.map((w) => '─'.repeat(w)).join('  '));
+  for (const row of body) out.push(line(row));
+  out.push('');
+  out.push(paint('dim', LEGEND));
+
+  const notes: string[] = [];
+  for (const row of matrix.rows) {
+    for (const note of disagreementNotes(row, matrix.browsers)) notes.push(`≠ ${row.vendor}/${row.feature}: ${note}`);
+  }
+  for (const cell of report.cells) {
+    if (!isProblem(cell)) continue;
+    notes.push(`* ${cell.id}: ${problemText(cell)}`);
+  }
+  const skipReasons = new Set(
+    report.cells.filter((cell) => cell.status === 'skipped' && cell.error).map((cell) => `– ${cell.browser}: ${cell.error ?? ''}`),
+  );
+  notes.push(...skipReasons);
+  for (const browser of report.run?.browsers ?? []) {
+    if (browser.status === 'missing') notes.push(`– ${browser.id} is missing${browser.install ? `: run ${browser.install}` : ''}`);
+  }
+  if (notes.length > 0) out.push('', ...[...new Set(notes)].map(oneLine));
+
+  out.push('', paint(report.summary.unexpected > 0 ? 'red' : 'green', summaryLine(report)));
+  return out.join('\n') + '\n';
+}
+
+function problemText(cell: ReportCell): string {
+  if (cell.status === 'error' || cell.status === 'skipped') return `${cell.status}: ${cell.error ?? 'no reason recorded'}`;
+  if (cell.status === 'pass') {
+    const named = cell.expectedViolation ? ` (${cell.expectedViolation.effectiveDirective})` : '';
+    return `passed, but was expected to fail${named}`;
+  }
+  const enforced = cell.violations.filter((v) => v.disposition === 'enforce');
+  const what = enforced.map((v) => `${v.effectiveDirective} blocked ${v.blockedURI}`).join('; ');
+  const probe = cell.probe && !cell.probe.ok ? cell.probe.detail : '';
+  return [what || 'failed', probe].filter(Boolean).join(' — ');
+}
+
+export function terminalReporter(options: TerminalOptions = {}): Reporter {
+  return {
+    id: 'terminal',
+    onEnd: (report) => [{ stdout: renderTerminal(report, options) }],
+  };
+}

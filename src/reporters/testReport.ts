@@ -1,0 +1,161 @@
+// A realistic report for the reporters' tests: every status, outcome and disagreement they must draw.
+import { summarize } from './model.ts';
+import type { BrowserId, Report, ReportCell, ReportViolation } from './model.ts';
+
+const VERSIONS: Record<BrowserId, string> = { chromium: '139.0.7258.5', firefox: '142.0', webkit: '26.0' };
+
+export const EVIL_URI = 'https://evil.test/a?b=<script>&c="x"|y';
+
+function cell(
+  vendor: string,
+  feature: string,
+  params: Record<string, string>,
+  browser: BrowserId,
+  fields: Partial<ReportCell>,
+): ReportCell {
+  const paramPart = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(',');
+  return {
+    id: `${vendor}/${feature}/${paramPart}/${browser}`,
+    vendor,
+    feature,
+    params,
+    browser,
+    browserVersion: VERSIONS[browser],
+    status: 'pass',
+    expected: 'pass',
+    outcome: 'expected',
+    violations: [],
+    probe: { ok: true, detail: 'loaded' },
+    oracle: { allowed: true, decidedBy: 'script-src', explanation: 'allowed by script-src' },
+    unexpectedHosts: [],
+    screenshot: null,
+    durationMs: 800,
+    ...fields,
+  };
+}
+
+const dataImage: ReportViolation = {
+  disposition: 'enforce',
+  effectiveDirective: 'img-src',
+  blockedURI: 'data',
+  kind: 'url',
+  signals: ['console', 'event', 'report'],
+};
+
+const iconsOracle = {
+  allowed: false,
+  decidedBy: 'img-src',
+  explanation: "img-src 'self' https://*.mypurecloud.com does not match data:",
+  fix: 'img-src: add data:',
+};
+
+function icons(region: string, browser: BrowserId): ReportCell {
+  return cell('genesys', 'icons', { region }, browser, {
+    status: 'fail',
+    expected: 'fail',
+    expectedViolation: { effectiveDirective: 'img-src', blockedURI: 'data' },
+    violations: [dataImage],
+    probe: { ok: false, detail: '3 of 3 icons did not load' },
+    oracle: iconsOracle,
+    fix: "img-src 'self' https://*.mypurecloud.com data:",
+    screenshot: `screenshots/genesys-icons-${region}-${browser}.png`,
+    durationMs: 1234,
+  });
+}
+
+function realtime(browser: BrowserId): ReportCell {
+  if (browser !== 'firefox') {
+    return cell('velaro', 'realtime', { embed: 'external' }, browser, {
+      oracle: { allowed: true, decidedBy: 'connect-src', explanation: "wss://*.velaro.com matches connect-src" },
+    });
+  }
+  return cell('velaro', 'realtime', { embed: 'external' }, browser, {
+    status: 'fail',
+    outcome: 'unexpected',
+    violations: [
+      {
+        disposition: 'enforce',
+        effectiveDirective: 'connect-src',
+        blockedURI: 'wss://visitor.velaro.com/signalr',
+        kind: 'url',
+        signals: ['console', 'event'],
+      },
+    ],
+    probe: { ok: false, detail: 'WebSocket closed before open (code 1006)' },
+    oracle: { allowed: true, decidedBy: 'connect-src', explanation: "wss://*.velaro.com matches connect-src" },
+    unexpectedHosts: ['tracker.example'],
+  });
+}
+
+function styles(browser: BrowserId): ReportCell {
+  return cell('velaro', 'styles', { embed: 'external' }, browser, {
+    status: 'fail',
+    outcome: 'unexpected',
+    violations: [
+      { disposition: 'enforce', effectiveDirective: 'style-src-attr', blockedURI: 'inline', kind: 'inline', signals: ['event'] },
+      { disposition: 'report', effectiveDirective: 'img-src', blockedURI: EVIL_URI, kind: 'url', signals: ['report'] },
+    ],
+    probe: { ok: false, detail: 'widget position: static (expected fixed) <div style="…">' },
+    oracle: { allowed: false, decidedBy: 'style-src', explanation: "no 'unsafe-inline' in style-src", fix: "style-src: add 'unsafe-inline'" },
+    fix: "style-src 'self' 'unsafe-inline'",
+  });
+}
+
+function fonts(browser: BrowserId): ReportCell {
+  if (browser === 'firefox') {
+    return cell('velaro', 'fonts', { embed: 'external' }, browser, {
+      status: 'error',
+      expected: 'pass',
+      outcome: 'unexpected',
+      probe: null,
+      error: 'navigation failed: net::ERR_TIMED_OUT after 30000 ms',
+      durationMs: 30000,
+    });
+  }
+  if (browser === 'webkit') {
+    return cell('velaro', 'fonts', { embed: 'external' }, browser, {
+      status: 'skipped',
+      outcome: null,
+      probe: null,
+      browserVersion: '',
+      error: 'webkit is not installed: run `npx playwright install webkit`',
+      durationMs: 0,
+    });
+  }
+  return cell('velaro', 'fonts', { embed: 'external' }, browser, {});
+}
+
+export function testReport(): Report {
+  const cells: ReportCell[] = [];
+  const each = (make: (browser: BrowserId) => ReportCell): void => {
+    for (const browser of ['chromium', 'firefox', 'webkit'] as const) cells.push(make(browser));
+  };
+  each((b) => icons('us-east-1', b));
+  each((b) => icons('eu-central-1', b));
+  each((b) => cell('velaro', 'widget', { embed: 'external' }, b, { durationMs: 950 }));
+  each(realtime);
+  each(styles);
+  each(fonts);
+  return {
+    schemaVersion: 1,
+    policies: [
+      {
+        value:
+          "default-src 'self'; script-src 'self' 'nonce-{{nonce}}' https://*.velaro.com https://apps.mypurecloud.com; img-src 'self' https://*.mypurecloud.com; connect-src 'self' https://*.velaro.com wss://*.velaro.com; style-src 'self'",
+        delivery: 'header',
+      },
+    ],
+    cells,
+    summary: summarize(cells),
+    run: {
+      startedAt: '2025-01-01T00:00:00.000Z',
+      durationMs: 41000,
+      browsers: [
+        { id: 'chromium', version: VERSIONS.chromium, source: 'system', status: 'ok' },
+        { id: 'firefox', version: VERSIONS.firefox, source: 'playwright', status: 'ok' },
+        { id: 'webkit', version: VERSIONS.webkit, source: 'playwright', status: 'ok' },
+      ],
+      shard: null,
+    },
+  };
+}
