@@ -61,3 +61,8 @@ export function statusOf(probeOk: boolean, violations: readonly ReportViolation[
   if (error !== null) return 'error';
   return probeOk && !violations.some((v) => v.disposition === 'enforce') ? 'pass' : 'fail';
 }
+
+/** Exit 1 when some cell is unexpected, or — without an expectation — failed or errored. */
+export function failsRun(cells: readonly { expected: Expectation | null; outcome: Outcome | null; status: CellStatus }[]): boolean {
+  return cells.some((c) => (c.expected !== null ? c.outcome === 'unexpected' : c.status === 'fail' || c.status === 'error'));
+}

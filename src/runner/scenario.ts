@@ -103,8 +103,6 @@ function describeAjvError(error: ErrorObject): { pointer: string; message: strin
       return { pointer: at, message: `missing required key "${String((error.params as { missingProperty: string }).missingProperty)}"` };
     case 'enum':
       return { pointer: at, message: `must be one of: ${((error.params as { allowedValues: unknown[] }).allowedValues).map(String).join(', ')}` };
-    case 'oneOf':
-      return { pointer: at, message: 'give exactly one of "policies" and "chargebeeConfig"' };
     default:
       return { pointer: at, message: error.message ?? error.keyword };
   }
@@ -163,9 +161,7 @@ export function loadScenarios(paths: readonly string[], catalog: readonly Vendor
     const push = (pointer: string, message: string) => problems.push({ file, pointer, message, ...at(pointer) });
     if (!getValidator()(data)) {
       const errors = getValidator().errors ?? [];
-      // oneOf reports its branches' errors too; keep the plain ones unless only oneOf failed.
-      const plain = errors.filter((e) => !e.schemaPath.startsWith('#/oneOf'));
-      for (const e of plain.length > 0 ? plain : errors.filter((e) => e.keyword === 'oneOf')) {
+      for (const e of errors) {
         const d = describeAjvError(e);
         push(d.pointer, d.message);
       }
@@ -173,6 +169,9 @@ export function loadScenarios(paths: readonly string[], catalog: readonly Vendor
     }
     const scenario = data as Scenario;
     const semantic = checkAgainstCatalog(scenario, catalog);
+    if ((scenario.policies === undefined) === (scenario.chargebeeConfig === undefined)) {
+      semantic.push({ pointer: '', message: 'give exactly one of "policies" and "chargebeeConfig"' });
+    }
     for (const p of semantic) push(p.pointer, p.message);
     const earlier = seenIds.get(scenario.id);
     if (earlier) push('/id', `id "${scenario.id}" is also used by ${earlier}`);
