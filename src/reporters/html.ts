@@ -1,0 +1,140 @@
+// One self-contained HTML file: the report JSON inlined, rendered by an inline script, nothing fetched.
+import { escapeHtml, jsonForScript } from './escape.ts';
+import { buildMatrix, cellSymbol, disagreementNotes, oracleSymbol, rowLabel, rowMark, summaryLine } from './matrix.ts';
+import type { BrowserId, Report } from './model.ts';
+import { HTML_SCRIPT, HTML_STYLE } from './htmlClient.ts';
+import { cspHash } from './sha256.ts';
+import type { Reporter } from './types.ts';
+
+export interface HtmlOptions {
+  /**
+   * Screenshots to inline as data: URIs, by the cell's `screenshot` path → base64 bytes. Read at
+   * `onEnd`, so the caller may fill a Map during the run. Paths not in it stay relative links.
+   */
+  screenshots?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+  title?: string;
+}
+
+/** What the script draws, computed here so the logic is typed and unit-tested. */
+export interface HtmlView {
+  summary: string;
+  browsers: BrowserId[];
+  rows: {
+    key: string;
+    label: string;
+    vendor: string;
+    /** Index into `report.cells`, by browser. */
+    cells: Partial<Record<BrowserId, number>>;
+    symbols: Partial<Record<BrowserId, string>>;
+    oracle: string;
+    oracleAllowed: boolean | null;
+    mark: string;
+    notes: string[];
+  }[];
+}
+
+export function htmlView(report: Report): HtmlView {
+  const matrix = buildMatrix(report);
+  const indexOf = new Map(report.cells.map((cell, i) => [cell, i]));
+  return {
+    summary: summaryLine(report),
+    browsers: matrix.browsers,
+    rows: matrix.rows.map((row) => {
+      const cells: Partial<Record<BrowserId, number>> = {};
+      const symbols: Partial<Record<BrowserId, string>> = {};
+      for (const browser of matrix.browsers) {
+        const cell = row.cells[browser];
+        if (!cell) continue;
+        cells[browser] = indexOf.get(cell) ?? -1;
+        symbols[browser] = cellSymbol(cell);
+      }
+      return {
+        key: row.key.replace(/\u0000/g, '/'),
+        label: rowLabel(row, matrix),
+        vendor: row.vendor,
+        cells,
+        symbols,
+        oracle: oracleSymbol(row.oracle),
+        oracleAllowed: row.oracle ? row.oracle.allowed : null,
+        mark: rowMark(row),
+        notes: disagreementNotes(row, matrix.browsers),
+      };
+    }),
+  };
+}
+
+const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif' };
+
+function dataUris(report: Report, screenshots: HtmlOptions['screenshots']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!screenshots) return out;
+  const lookup = (path: string): string | undefined =>
+    screenshots instanceof Map ? (screenshots as ReadonlyMap<string, string>).get(path) : (screenshots as Record<string, string>)[path];
+  for (const cell of report.cells) {
+    if (!cell.screenshot) continue;
+    const encoded = lookup(cell.screenshot)?.replace(/\s+/g, '');
+    if (!encoded || !/^[A-Za-z0-9+/]*={0,2}$/.test(encoded)) continue;
+    const extension = /\.([a-z]+)$/i.exec(cell.screenshot)?.[1]?.toLowerCase() ?? 'png';
+    out[cell.screenshot] = `data:${IMAGE_TYPES[extension] ?? 'image/png'};base64,${encoded}`;
+  }
+  return out;
+}
+
+/** The report's own policy: its inline style and script by hash, images only from beside it or inlined. */
+export const HTML_CSP = [
+  "default-src 'none'",
+  `script-src ${cspHash(HTML_SCRIPT)}`,
+  `style-src ${cspHash(HTML_STYLE)}`,
+  "img-src 'self' data: file:",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+export function renderHtml(report: Report, options: HtmlOptions = {}): string {
+  const title = options.title ?? 'csp-harness report';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(HTML_CSP)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(title)}</title>
+<style>${HTML_STYLE}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(title)}</h1>
+<p id="summary">${escapeHtml(summaryLine(report))}</p>
+<p id="run" class="muted"></p>
+<div id="policies"></div>
+<noscript><p>This report draws itself with JavaScript; report.json holds the same data.</p></noscript>
+</header>
+<nav id="filters">
+<label>Vendor <select id="filter-vendor"></select></label>
+<label>Browser <select id="filter-browser"></select></label>
+<label>Status <select id="filter-status"></select></label>
+<span id="shown" class="muted"></span>
+</nav>
+<div id="layout">
+<main>
+<h2>Matrix</h2>
+<table id="matrix"><thead></thead><tbody></tbody></table>
+<p class="muted">✓ pass · ✗ blocked by · ! error · – skipped · red: unexpected · ≠ engines disagree · ≠spec an engine contradicts the spec. Click a cell for its evidence.</p>
+<h2>Cross-browser differences</h2>
+<div id="differences"></div>
+</main>
+<aside id="evidence" hidden></aside>
+</div>
+<script type="application/json" id="report-data">${jsonForScript(report)}</script>
+<script type="application/json" id="view-data">${jsonForScript(htmlView(report))}</script>
+<script type="application/json" id="screenshot-data">${jsonForScript(dataUris(report, options.screenshots))}</script>
+<script>${HTML_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+export function htmlReporter(options: HtmlOptions = {}): Reporter {
+  return { id: 'html', onEnd: (report) => [{ path: 'report.html', content: renderHtml(report, options) }] };
+}

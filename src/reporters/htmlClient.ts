@@ -1,0 +1,207 @@
+// The HTML report's stylesheet and script, kept as constants so their CSP hashes are stable.
+// The script builds every node with textContent: report text (blocked URLs) never becomes markup.
+
+export const HTML_STYLE = String.raw`
+:root { color-scheme: light dark; --pass: #1a7f37; --fail: #cf222e; --error: #bc4c00; --skipped: #6e7781; --line: #d0d7de; --hi: #fff8c5; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 0; padding: 16px 24px; }
+h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 16px; margin: 20px 0 8px; } h3 { font-size: 14px; margin: 12px 0 4px; }
+code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; overflow-wrap: anywhere; }
+[hidden] { display: none !important; }
+#filters { display: flex; gap: 16px; flex-wrap: wrap; align-items: center; padding: 8px 0; border-bottom: 1px solid var(--line); position: sticky; top: 0; background: Canvas; z-index: 2; }
+#layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(280px, 2fr); gap: 24px; align-items: start; }
+@media (max-width: 900px) { #layout { grid-template-columns: 1fr; } }
+main { overflow-x: auto; }
+table { border-collapse: collapse; }
+th, td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left; white-space: nowrap; }
+thead th { position: sticky; top: 44px; background: Canvas; }
+td.cell button, .diff button { font: inherit; border: 1px solid transparent; border-radius: 4px; background: none; padding: 1px 6px; cursor: pointer; color: inherit; }
+td.cell button:hover, td.cell button:focus { border-color: var(--line); }
+.s-pass { color: var(--pass); } .s-fail { color: var(--fail); } .s-error { color: var(--error); } .s-skipped { color: var(--skipped); }
+.unexpected button, button.unexpected { background: var(--fail) !important; color: #fff !important; font-weight: 600; }
+tr.differs td.mark { font-weight: 700; color: var(--error); }
+td.selected button { outline: 2px solid Highlight; }
+#evidence { position: sticky; top: 56px; border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; max-height: calc(100vh - 72px); overflow: auto; }
+#evidence img { max-width: 100%; border: 1px solid var(--line); }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; } dt { color: var(--skipped); }
+ul { margin: 4px 0; padding-left: 20px; }
+.muted { color: var(--skipped); }
+`;
+
+export const HTML_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  function data(id) { return JSON.parse(document.getElementById(id).textContent); }
+  var report = data('report-data'), view = data('view-data'), shots = data('screenshot-data');
+  var $ = function (id) { return document.getElementById(id); };
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) for (var key in attrs) {
+      if (key === 'text') node.textContent = attrs[key];
+      else if (key === 'className') node.className = attrs[key];
+      else node.setAttribute(key, attrs[key]);
+    }
+    (children || []).forEach(function (child) { if (child) node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child); });
+    return node;
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
+  function option(select, value, label) { select.appendChild(el('option', { value: value, text: label })); }
+
+  $('summary').textContent = view.summary;
+  report.policies.forEach(function (policy, i) {
+    $('policies').appendChild(el('p', null, [
+      'Policy ' + (report.policies.length > 1 ? (i + 1) + ' ' : '') + '(' + policy.delivery + '): ',
+      el('code', { text: policy.value }),
+    ]));
+  });
+  if (report.run) {
+    var parts = ['started ' + report.run.startedAt, 'took ' + (report.run.durationMs / 1000).toFixed(1) + ' s'];
+    report.run.browsers.forEach(function (b) {
+      parts.push(b.id + ' ' + (b.status === 'ok' ? (b.version || '') : 'missing' + (b.install ? ' (install: ' + b.install + ')' : '')));
+    });
+    $('run').textContent = parts.join(' · ');
+  }
+
+  var vendors = [];
+  view.rows.forEach(function (row) { if (vendors.indexOf(row.vendor) < 0) vendors.push(row.vendor); });
+  option($('filter-vendor'), '', 'all vendors');
+  vendors.forEach(function (v) { option($('filter-vendor'), v, v); });
+  option($('filter-browser'), '', 'all browsers');
+  view.browsers.forEach(function (b) { option($('filter-browser'), b, b); });
+  [['', 'any status'], ['pass', 'pass'], ['fail', 'fail'], ['error', 'error'], ['skipped', 'skipped'],
+   ['unexpected', 'unexpected'], ['differs', 'engines or spec disagree']].forEach(function (o) { option($('filter-status'), o[0], o[1]); });
+
+  function cellButton(index, symbol) {
+    var cell = report.cells[index];
+    var button = el('button', { type: 'button', 'data-cell': String(index), title: cell.id + ' — ' + cell.status + (cell.outcome === 'unexpected' ? ' (unexpected)' : ''), text: symbol });
+    button.addEventListener('click', function () { showEvidence(index); });
+    return button;
+  }
+
+  var head = el('tr', null, [el('th', { text: 'vendor / feature' })]);
+  view.browsers.forEach(function (b) { head.appendChild(el('th', { 'data-browser': b, text: b })); });
+  head.appendChild(el('th', { text: 'spec' }));
+  head.appendChild(el('th', { text: '' }));
+  $('matrix').querySelector('thead').appendChild(head);
+  var body = $('matrix').querySelector('tbody');
+  view.rows.forEach(function (row, r) {
+    var tr = el('tr', { 'data-row': String(r), 'data-vendor': row.vendor, className: row.mark ? 'differs' : '' }, [el('th', { text: row.label, scope: 'row' })]);
+    view.browsers.forEach(function (b) {
+      var index = row.cells[b];
+      var td = el('td', { 'data-browser': b, className: 'cell' });
+      if (index !== undefined) {
+        var cell = report.cells[index];
+        td.setAttribute('data-status', cell.status);
+        td.className += ' s-' + cell.status + (cell.outcome === 'unexpected' ? ' unexpected' : '');
+        td.appendChild(cellButton(index, row.symbols[b]));
+      }
+      tr.appendChild(td);
+    });
+    tr.appendChild(el('td', { className: 'spec ' + (row.oracleAllowed === null ? '' : row.oracleAllowed ? 's-pass' : 's-fail'), text: row.oracle }));
+    tr.appendChild(el('td', { className: 'mark', title: row.notes.join('\n'), text: row.mark }));
+    body.appendChild(tr);
+  });
+
+  function renderDifferences() {
+    var list = clear($('differences'));
+    var vendor = $('filter-vendor').value;
+    var shown = view.rows.filter(function (row) { return row.notes.length > 0 && (!vendor || row.vendor === vendor); });
+    if (shown.length === 0) { list.appendChild(el('p', { className: 'muted', text: 'The engines agree with each other and with the spec on every row shown.' })); return; }
+    shown.forEach(function (row) {
+      var item = el('div', { className: 'diff', 'data-row-key': row.key }, [el('h3', { text: row.label })]);
+      var line = el('p');
+      view.browsers.forEach(function (b) {
+        if (row.cells[b] === undefined) return;
+        var cell = report.cells[row.cells[b]];
+        var button = cellButton(row.cells[b], b + ' ' + row.symbols[b]);
+        button.className = 's-' + cell.status + (cell.outcome === 'unexpected' ? ' unexpected' : '');
+        line.appendChild(button);
+      });
+      line.appendChild(document.createTextNode(' spec: ' + (row.oracle || 'no verdict')));
+      item.appendChild(line);
+      item.appendChild(el('ul', null, row.notes.map(function (note) { return el('li', { text: note }); })));
+      list.appendChild(item);
+    });
+  }
+
+  function applyFilters() {
+    var vendor = $('filter-vendor').value, browser = $('filter-browser').value, status = $('filter-status').value;
+    var browsers = browser ? [browser] : view.browsers;
+    Array.prototype.forEach.call(document.querySelectorAll('#matrix [data-browser]'), function (node) {
+      node.hidden = browsers.indexOf(node.getAttribute('data-browser')) < 0;
+    });
+    var visible = 0;
+    view.rows.forEach(function (row, r) {
+      var cells = browsers.map(function (b) { return row.cells[b] === undefined ? null : report.cells[row.cells[b]]; }).filter(Boolean);
+      var ok = !vendor || row.vendor === vendor;
+      if (ok && status === 'differs') ok = row.mark !== '';
+      else if (ok && status === 'unexpected') ok = cells.some(function (c) { return c.outcome === 'unexpected'; });
+      else if (ok && status) ok = cells.some(function (c) { return c.status === status; });
+      body.querySelector('tr[data-row="' + r + '"]').hidden = !ok;
+      if (ok) visible++;
+    });
+    $('shown').textContent = visible + ' of ' + view.rows.length + ' rows';
+    renderDifferences();
+  }
+  ['filter-vendor', 'filter-browser', 'filter-status'].forEach(function (id) { $(id).addEventListener('change', applyFilters); });
+
+  function safeRelative(path) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(path) || /^[\\/]/.test(path)) return null;
+    return path.split('/').map(encodeURIComponent).join('/');
+  }
+
+  function section(title, children) { return el('section', null, [el('h3', { text: title })].concat(children)); }
+
+  function showEvidence(index) {
+    var cell = report.cells[index];
+    Array.prototype.forEach.call(document.querySelectorAll('td.selected'), function (n) { n.classList.remove('selected'); });
+    var selected = document.querySelector('#matrix button[data-cell="' + index + '"]');
+    if (selected) selected.parentNode.classList.add('selected');
+    var box = clear($('evidence'));
+    box.hidden = false;
+    box.setAttribute('data-cell-id', cell.id);
+    box.appendChild(el('h2', { text: cell.vendor + '/' + cell.feature + ' — ' + cell.browser + ' ' + cell.browserVersion }));
+    var facts = [['cell', cell.id], ['status', cell.status], ['expected', cell.expected || 'none'], ['outcome', cell.outcome || 'none'],
+      ['duration', cell.durationMs + ' ms']];
+    var params = Object.keys(cell.params).map(function (k) { return k + '=' + cell.params[k]; }).join(' ');
+    if (params) facts.push(['params', params]);
+    if (cell.scenario) facts.push(['scenario', cell.scenario]);
+    if (cell.policyIndex !== undefined && report.policies[cell.policyIndex]) facts.push(['policy', report.policies[cell.policyIndex].value]);
+    if (cell.error) facts.push([cell.status === 'skipped' ? 'why skipped' : 'error', cell.error]);
+    var dl = el('dl');
+    facts.forEach(function (f) { dl.appendChild(el('dt', { text: f[0] })); dl.appendChild(el('dd', { className: 'mono', text: f[1] })); });
+    box.appendChild(dl);
+
+    var bySignal = {};
+    cell.violations.forEach(function (v) {
+      (v.signals.length ? v.signals : ['(no signal)']).forEach(function (s) { (bySignal[s] = bySignal[s] || []).push(v); });
+    });
+    var signals = Object.keys(bySignal);
+    box.appendChild(section('Violations', signals.length === 0 ? [el('p', { className: 'muted', text: 'none recorded' })] : signals.map(function (s) {
+      return el('div', { className: 'signal', 'data-signal': s }, [el('strong', { text: s }), el('ul', null, bySignal[s].map(function (v) {
+        return el('li', null, [v.disposition === 'report' ? 'report-only ' : '', el('code', { text: v.effectiveDirective }), ' blocked ',
+          el('code', { className: 'blocked-uri', text: v.blockedURI }), ' (' + v.kind + ')']);
+      }))]);
+    })));
+    if (cell.probe) box.appendChild(section('Probe', [el('p', { className: cell.probe.ok ? 's-pass' : 's-fail' }, [cell.probe.ok ? '✓ ' : '✗ ', el('span', { className: 'probe-detail', text: cell.probe.detail })])]));
+    if (cell.oracle) {
+      var verdict = cell.oracle.allowed ? '✓ allowed' : '✗ blocked' + (cell.oracle.decidedBy ? ' by ' + cell.oracle.decidedBy : '');
+      var oracle = [el('p', { className: cell.oracle.allowed ? 's-pass' : 's-fail', text: verdict })];
+      if (cell.oracle.explanation) oracle.push(el('p', { text: cell.oracle.explanation }));
+      if (cell.oracle.fix) oracle.push(el('p', null, ['smallest change: ', el('code', { text: cell.oracle.fix })]));
+      box.appendChild(section('Spec oracle', oracle));
+    }
+    if (cell.fix) box.appendChild(section('Fix', [el('code', { className: 'fix', text: cell.fix })]));
+    if (cell.unexpectedHosts.length) box.appendChild(section('Unexpected hosts', [el('ul', null, cell.unexpectedHosts.map(function (h) { return el('li', { className: 'mono', text: h }); }))]));
+    if (cell.screenshot) {
+      var src = shots[cell.screenshot] || safeRelative(cell.screenshot);
+      box.appendChild(section('Screenshot', src ? [el('a', { href: src, target: '_blank' }, [el('img', { src: src, alt: 'screenshot of ' + cell.id })])]
+        : [el('p', { className: 'muted', text: 'not shown: ' + cell.screenshot + ' is not a relative path' })]));
+    }
+  }
+
+  applyFilters();
+  var hash = decodeURIComponent(location.hash.slice(1));
+  report.cells.forEach(function (cell, i) { if (cell.id === hash) showEvidence(i); });
+})();
+`;
