@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { HTML_CSP, htmlReporter, htmlView, renderHtml } from './html.ts';
+import { HTML_SCRIPT, HTML_STYLE } from './htmlClient.ts';
+import { cspHash } from './sha256.ts';
+import { EVIL_URI, testReport } from './testReport.ts';
+
+function jsonBlock(html: string, id: string): unknown {
+  const match = new RegExp(`<script type="application/json" id="${id}">([^]*?)</script>`).exec(html);
+  if (!match) throw new Error(`no ${id}`);
+  return JSON.parse(match[1] ?? '');
+}
+
+describe('renderHtml', () => {
+  const report = testReport();
+  const html = renderHtml(report);
+
+  it('embeds the report as JSON that reads back exactly', () => {
+    expect(jsonBlock(html, 'report-data')).toEqual(report);
+  });
+
+  it('references nothing outside itself (the report data aside, which is only text)', () => {
+    const markup = html.replace(/<script type="application\/json"[^>]*>[^]*?<\/script>/g, '');
+    expect(markup).not.toMatch(/\b(src|href|action|srcset)=/);
+    expect(markup).not.toMatch(/url\(|@import|fetch\(|XMLHttpRequest|WebSocket|import\(/);
+    expect(markup).not.toMatch(/\b(https?|wss?|ftp):/);
+  });
+
+  it('locks itself down with a CSP that admits exactly its own script and style', () => {
+    expect(html).toContain(`content="${HTML_CSP.replace(/'/g, '&#39;')}"`);
+    expect(HTML_CSP).toContain(`script-src ${cspHash(HTML_SCRIPT)}`);
+    expect(HTML_CSP).toContain(`style-src ${cspHash(HTML_STYLE)}`);
+    expect(html).toContain(`<script>${HTML_SCRIPT}</script>`);
+    expect(html).toContain(`<style>${HTML_STYLE}</style>`);
+    expect(HTML_CSP).toMatch(/^default-src 'none'/);
+  });
+
+  it('cannot be broken out of by report text', () => {
+    const hostile = testReport();
+    hostile.cells[0]!.vendor = '</script><script>alert(1)</script><!--';
+    hostile.policies[0]!.value = '</script><!--';
+    const out = renderHtml(hostile, { title: '<b>t</b>' });
+    expect(out.match(/<script/g)).toHaveLength(4);
+    expect(out).toContain('<title>&#60;b&#62;t&#60;/b&#62;</title>');
+    expect(jsonBlock(out, 'report-data')).toEqual(hostile);
+    expect(out).not.toContain(EVIL_URI);
+  });
+
+  it('inlines screenshots it is given, only as valid base64, by path', () => {
+    const path = report.cells[0]!.screenshot!;
+    const out = renderHtml(report, { screenshots: { [path]: 'iVBORw0K\nGgo=', 'other.png': 'AAAA', [report.cells[1]!.screenshot!]: 'not base64!' } });
+    expect(jsonBlock(out, 'screenshot-data')).toEqual({ [path]: 'data:image/png;base64,iVBORw0KGgo=' });
+    const shots = new Map([[path, 'AAAA']]);
+    const reporter = htmlReporter({ screenshots: shots });
+    shots.set(report.cells[1]!.screenshot!, 'BBBB');
+    const [output] = reporter.onEnd?.(report) ?? [];
+    expect(output && 'path' in output && output.path).toBe('report.html');
+    expect(Object.keys(jsonBlock(String(output && 'content' in output ? output.content : ''), 'screenshot-data') as object)).toHaveLength(2);
+  });
+});
+
+describe('htmlView', () => {
+  it('indexes cells by row and browser, with symbols, marks and notes', () => {
+    const report = testReport();
+    const view = htmlView(report);
+    expect(view.browsers).toEqual(['chromium', 'firefox', 'webkit']);
+    const realtime = view.rows.find((r) => r.label === 'velaro/realtime');
+    expect(realtime).toMatchObject({
+      vendor: 'velaro',
+      symbols: { chromium: '✓', firefox: '✗ connect-src', webkit: '✓' },
+      oracle: '✓',
+      oracleAllowed: true,
+      mark: '≠ ≠spec',
+    });
+    expect(report.cells[realtime?.cells.firefox ?? -1]?.id).toBe('velaro/realtime/embed=external/firefox');
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { ReportCell } from './model.ts';
+import { summarize } from './model.ts';
+import { renderTerminal } from './terminal.ts';
+import { testReport } from './testReport.ts';
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+describe('renderTerminal', () => {
+  const plain = renderTerminal(testReport());
+
+  it('draws the matrix without colour by default', () => {
+    expect(plain).not.toMatch(ANSI);
+    const lines = plain.split('\n');
+    expect(lines[0]).toMatch(/^vendor\s+feature\s+params\s+chromium\s+firefox\s+webkit\s+spec$/);
+    expect(lines[2]).toMatch(/^genesys\s+icons\s+region=us-east-1\s+✗ img-src\s+✗ img-src\s+✗ img-src\s+✗ img-src$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^\s+realtime\s+✓\s+✗ connect-src \*\s+✓\s+✓\s+≠ ≠spec$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\s+fonts\s+✓\s+! \*\s+–\s+✓$/));
+    expect(plain).toContain('– webkit: webkit is not installed: run `npx playwright install webkit`');
+    expect(plain).toContain('* velaro/fonts/embed=external/firefox: error: navigation failed');
+    expect(plain.trimEnd().split('\n').at(-1)).toBe('18 cells: 6 pass, 10 fail, 1 error, 1 skipped — 5 unexpected');
+  });
+
+  it('aligns columns: every browser column starts at the same offset on every row', () => {
+    const lines = plain.split('\n');
+    const header = lines[0] ?? '';
+    const column = [...header].join('').indexOf('firefox');
+    for (const line of lines.slice(2, 8)) expect([...line].slice(column - 2, column).join('')).toBe('  ');
+  });
+
+  it('colours only when asked, and the text under the colour is the same', () => {
+    const coloured = renderTerminal(testReport(), { color: true });
+    expect(coloured).toMatch(ANSI);
+    expect(coloured.replace(ANSI, '')).toBe(plain);
+  });
+
+  it('keeps control characters in report text from reaching the terminal', () => {
+    const report = testReport();
+    const cell = report.cells.find((c) => c.status === 'error') as ReportCell;
+    cell.error = 'boom\x1b[2J\x07\r\nnext';
+    const out = renderTerminal(report);
+    expect(out).not.toContain('\x1b');
+    expect(out).toContain('error: boom [2J next');
+  });
+
+  it('stays readable at 60 rows: one line per row, no line wider than the header', () => {
+    const report = testReport();
+    const template = report.cells.slice(6, 9);
+    report.cells = [];
+    for (let i = 0; i < 60; i++) {
+      for (const cell of template) report.cells.push({ ...cell, feature: `feature-${i}`, id: `${cell.id}-${i}` });
+    }
+    report.summary = summarize(report.cells);
+    const lines = renderTerminal(report).split('\n');
+    const width = [...(lines[1] ?? '')].length;
+    expect(lines.filter((l) => l.includes('feature-'))).toHaveLength(60);
+    for (const line of lines.slice(0, 62)) expect([...line].length).toBeLessThanOrEqual(width);
+  });
+});
