@@ -1,0 +1,85 @@
+// Chromium through Playwright over CDP: the proxy is given at launch, every context inherits it.
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright';
+import { PlaywrightSession } from './playwrightSession.ts';
+import type { BrowserSource, Engine, EngineAvailability, EngineSession, LaunchOptions } from './types.ts';
+
+export const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+/**
+ * Beyond Playwright's defaults: no GPU, no sandbox (containers), and none of the browser's own
+ * background traffic. Debian's /usr/bin/chromium wrapper adds `--enable-remote-extensions` and
+ * `--load-extension=…`; the real binary is launched instead where it exists (decisions/0003).
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--no-pings',
+  '--disable-domain-reliability',
+  // Not --disable-features: Chromium keeps only the last one, and Playwright's list matters more.
+];
+
+/**
+ * Hosts Chromium asks for on its own right after start (component and extension update checks),
+ * whatever the flags. They bypass the proxy and resolve to nothing (`--host-resolver-rules`), so
+ * they neither leave the machine nor land on a cell; a runner may still treat them as the
+ * browser's, not the cell's, should they reach a lane.
+ */
+export const CHROMIUM_BACKGROUND_HOSTS: readonly string[] = ['update.googleapis.com', 'clients2.google.com', 'clients2.googleusercontent.com', 'edgedl.me.gvt1.com', 'redirector.gvt1.com'];
+
+const BACKGROUND_ARGS = [`--host-resolver-rules=${CHROMIUM_BACKGROUND_HOSTS.map((h) => `MAP ${h} ~NOTFOUND`).join(', ')}`];
+
+function playwrightExecutable(): string | null {
+  try {
+    const path = chromium.executablePath();
+    return path && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Debian's wrapper script execs /usr/lib/chromium/chromium after adding flags we do not want. */
+function systemExecutable(): string | null {
+  if (existsSync('/usr/lib/chromium/chromium')) return '/usr/lib/chromium/chromium';
+  return SYSTEM_CHROMIUM.find((p) => existsSync(p)) ?? null;
+}
+
+const INSTALL = { system: 'sudo apt-get install -y chromium', playwright: 'npx playwright install chromium' };
+
+export const chromiumEngine: Engine = {
+  browser: 'chromium',
+
+  async detect(source: BrowserSource): Promise<EngineAvailability> {
+    const own = source === 'system' ? null : playwrightExecutable();
+    const system = source === 'playwright' || own ? null : systemExecutable();
+    const executable = own ?? system;
+    return {
+      browser: 'chromium',
+      available: executable !== null,
+      source: own ? 'playwright' : system ? 'system' : null,
+      executable,
+      install: executable ? null : source === 'playwright' ? INSTALL.playwright : source === 'system' ? INSTALL.system : `${INSTALL.system} (or: ${INSTALL.playwright})`,
+    };
+  },
+
+  async launch(options: LaunchOptions): Promise<EngineSession> {
+    const found = await chromiumEngine.detect(options.source);
+    if (!found.available || !found.executable) throw new Error(`csp-harness: Chromium is not installed; install it: ${found.install}`);
+    const executablePath = found.executable;
+    return PlaywrightSession.start({
+      browser: 'chromium',
+      processNeedle: executablePath.includes('ms-playwright') ? 'chrome' : 'chromium',
+      launch: () =>
+        chromium.launch({
+          executablePath,
+          args: [...CHROMIUM_ARGS, ...BACKGROUND_ARGS],
+          proxy: { server: options.proxyUrl, bypass: CHROMIUM_BACKGROUND_HOSTS.join(',') },
+          timeout: 30_000,
+        }),
+    });
+  },
+};

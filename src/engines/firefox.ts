@@ -1,0 +1,88 @@
+// Firefox through Playwright over WebDriver BiDi (`channel: 'moz-firefox'`) with Debian's firefox-esr,
+// or Playwright's own (Juggler) Firefox where installed. The proxy goes in as preferences: the
+// `proxy` launch option is not applied over BiDi (../shared/design/browsers.md).
+import { existsSync } from 'node:fs';
+import { firefox } from 'playwright';
+import { PlaywrightSession } from './playwrightSession.ts';
+import type { BrowserSource, Engine, EngineAvailability, EngineSession, LaunchOptions } from './types.ts';
+
+export const SYSTEM_FIREFOX = ['/usr/bin/firefox-esr', '/usr/bin/firefox'];
+
+export function proxyPrefs(proxyUrl: string): Record<string, string | number | boolean> {
+  const url = new URL(proxyUrl);
+  const port = Number(url.port);
+  return {
+    'network.proxy.type': 1,
+    'network.proxy.http': url.hostname,
+    'network.proxy.http_port': port,
+    'network.proxy.ssl': url.hostname,
+    'network.proxy.ssl_port': port,
+    'network.proxy.allow_hijacking_localhost': true,
+    'network.proxy.no_proxies_on': '',
+    'network.proxy.share_proxy_settings': true,
+  };
+}
+
+/** Firefox's own background traffic (updates, telemetry, captive portal, safe browsing, remote settings). */
+export const QUIET_PREFS: Record<string, string | number | boolean> = {
+  'app.update.enabled': false,
+  'app.update.auto': false,
+  'browser.safebrowsing.malware.enabled': false,
+  'browser.safebrowsing.phishing.enabled': false,
+  'browser.safebrowsing.downloads.enabled': false,
+  'browser.safebrowsing.provider.mozilla.updateURL': '',
+  'network.captive-portal-service.enabled': false,
+  'network.connectivity-service.enabled': false,
+  'datareporting.healthreport.uploadEnabled': false,
+  'datareporting.policy.dataSubmissionEnabled': false,
+  'toolkit.telemetry.enabled': false,
+  'browser.ping-centre.telemetry': false,
+  'extensions.update.enabled': false,
+  'browser.search.update': false,
+  'network.dns.disablePrefetch': true,
+  'network.prefetch-next': false,
+};
+
+function playwrightExecutable(): string | null {
+  try {
+    const path = firefox.executablePath();
+    return path && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+const INSTALL = { system: 'sudo apt-get install -y firefox-esr', playwright: 'npx playwright install firefox' };
+
+export const firefoxEngine: Engine = {
+  browser: 'firefox',
+
+  async detect(source: BrowserSource): Promise<EngineAvailability> {
+    const own = source === 'system' ? null : playwrightExecutable();
+    const system = source === 'playwright' || own ? null : (SYSTEM_FIREFOX.find((p) => existsSync(p)) ?? null);
+    const executable = own ?? system;
+    return {
+      browser: 'firefox',
+      available: executable !== null,
+      source: own ? 'playwright' : system ? 'system' : null,
+      executable,
+      install: executable ? null : source === 'playwright' ? INSTALL.playwright : source === 'system' ? INSTALL.system : `${INSTALL.system} (or: ${INSTALL.playwright})`,
+    };
+  },
+
+  async launch(options: LaunchOptions): Promise<EngineSession> {
+    const found = await firefoxEngine.detect(options.source);
+    if (!found.available || !found.executable) throw new Error(`csp-harness: Firefox is not installed; install it: ${found.install}`);
+    const executablePath = found.executable;
+    const firefoxUserPrefs = { ...QUIET_PREFS, ...proxyPrefs(options.proxyUrl) };
+    const own = found.source === 'playwright';
+    return PlaywrightSession.start({
+      browser: 'firefox',
+      processNeedle: 'firefox',
+      launch: () =>
+        own
+          ? firefox.launch({ executablePath, firefoxUserPrefs, proxy: { server: options.proxyUrl }, timeout: 30_000 })
+          : firefox.launch({ channel: 'moz-firefox', executablePath, firefoxUserPrefs, timeout: 30_000 }),
+    });
+  },
+};

@@ -1,0 +1,186 @@
+// One Playwright browser (Chromium over CDP, Firefox over WebDriver BiDi, or Playwright's own WebKit)
+// reused across cells, a fresh context per cell; relaunched after a crash or a hang.
+import type { Browser, BrowserContext, Page } from 'playwright';
+import type { BrowserId } from '../reporters/model.ts';
+import { parseCspMessage } from '../collectors/messages.ts';
+import { childrenMatching, kill, track, untrack } from './processes.ts';
+import { DeadlineError, LISTENER_JS, READ_EXPRESSION, settle, toPageState, within, type PageState } from './settle.ts';
+import type { CellLoad, CellObservation, EngineSession, RawSignal } from './types.ts';
+
+export interface PlaywrightLauncher {
+  browser: BrowserId;
+  launch(): Promise<Browser>;
+  /** Part of the browser's command line, to find its pid among this process's children. */
+  processNeedle: string;
+}
+
+/** Time kept back from a cell's budget for reading, a screenshot and closing the context. */
+const RESERVE_MS = 600;
+
+let launching: Promise<unknown> = Promise.resolve();
+
+/** Launches one at a time, so the new child process is known to be this browser's. */
+async function launchTracked(launcher: PlaywrightLauncher): Promise<{ browser: Browser; pid: number | null }> {
+  const run = launching.then(async () => {
+    const before = new Set(childrenMatching(launcher.processNeedle));
+    const browser = await launcher.launch();
+    const pid = childrenMatching(launcher.processNeedle).find((p) => !before.has(p)) ?? null;
+    if (pid !== null) track(pid, `${launcher.browser} (playwright)`, true);
+    return { browser, pid };
+  });
+  launching = run.catch(() => undefined);
+  return run;
+}
+
+export class PlaywrightSession implements EngineSession {
+  readonly browser: BrowserId;
+  private current: Browser | null;
+  private pid: number | null;
+  private alive = true;
+  private closed = false;
+
+  private constructor(
+    private readonly launcher: PlaywrightLauncher,
+    launched: { browser: Browser; pid: number | null },
+    readonly version: string,
+  ) {
+    this.browser = launcher.browser;
+    this.current = launched.browser;
+    this.pid = launched.pid;
+    this.watch(launched.browser);
+  }
+
+  static async start(launcher: PlaywrightLauncher): Promise<PlaywrightSession> {
+    const launched = await launchTracked(launcher);
+    return new PlaywrightSession(launcher, launched, launched.browser.version());
+  }
+
+  private watch(browser: Browser): void {
+    browser.on('disconnected', () => {
+      if (this.current === browser) this.alive = false;
+    });
+  }
+
+  /** Kills the browser (hung or crashed): the next cell launches a new one. */
+  private discard(): void {
+    const browser = this.current;
+    this.current = null;
+    this.alive = false;
+    if (this.pid !== null) kill(this.pid);
+    this.pid = null;
+    browser?.close().catch(() => undefined);
+  }
+
+  private async ensureBrowser(deadline: number): Promise<Browser> {
+    if (this.current && this.alive && this.current.isConnected()) return this.current;
+    this.discard();
+    const launched = await within(launchTracked(this.launcher), deadline - Date.now(), `relaunching ${this.browser}`);
+    this.current = launched.browser;
+    this.pid = launched.pid;
+    this.alive = true;
+    this.watch(launched.browser);
+    return launched.browser;
+  }
+
+  async loadCell(load: CellLoad): Promise<CellObservation> {
+    const started = Date.now();
+    const deadline = started + load.timeoutMs;
+    const signals: RawSignal[] = [];
+    const observation = (error: string | null, state: PageState | null, screenshot: Buffer | null = null): CellObservation => ({
+      signals: [...signals, ...(state?.events ?? [])],
+      probes: state?.probes ?? [],
+      error,
+      screenshot,
+      durationMs: Date.now() - started,
+    });
+    if (this.closed) return observation('csp-harness: the engine session is closed', null);
+
+    let context: BrowserContext | null = null;
+    let lastState: PageState | null = null;
+    const work = async (): Promise<CellObservation> => {
+      const browser = await this.ensureBrowser(deadline);
+      context = await browser.newContext({ ignoreHTTPSErrors: true });
+      await context.addInitScript({ content: LISTENER_JS });
+      const page: Page = await context.newPage();
+      let inflight = 0;
+      let lastActivity = Date.now();
+      const act = () => (lastActivity = Date.now());
+      page.on('console', (message) => {
+        const text = message.text();
+        if (message.type() === 'error' || parseCspMessage(text)) signals.push({ channel: 'console', text });
+        act();
+      });
+      page.on('pageerror', (error) => {
+        signals.push({ channel: 'pageerror', text: error.message });
+        act();
+      });
+      page.on('request', () => {
+        inflight += 1;
+        act();
+      });
+      const done = () => {
+        inflight = Math.max(0, inflight - 1);
+        act();
+      };
+      page.on('requestfinished', done);
+      page.on('requestfailed', done);
+      page.on('websocket', (ws) => {
+        act();
+        ws.on('framereceived', act);
+        ws.on('close', act);
+      });
+      const loadBudget = deadline - Date.now() - RESERVE_MS;
+      await page.goto(load.url, { waitUntil: 'load', timeout: Math.max(1, loadBudget) });
+      const settled = await settle(
+        {
+          read: async () => (lastState = toPageState(await page.evaluate(READ_EXPRESSION))),
+          inflight: () => inflight,
+          lastActivity: () => lastActivity,
+        },
+        deadline - RESERVE_MS,
+      );
+      const state = settled.state;
+      let screenshot: Buffer | null = null;
+      if (load.wantScreenshot?.(observation(null, state))) screenshot = await page.screenshot({ type: 'png', timeout: Math.max(1, deadline - Date.now()) });
+      return observation(null, state, screenshot);
+    };
+
+    try {
+      const running = work();
+      running.catch(() => undefined);
+      return await within(running, deadline - Date.now(), `cell ${load.cellId}`);
+    } catch (error) {
+      const crashed = !this.alive || !this.current?.isConnected();
+      const message = (error as Error).message.split('\n')[0] ?? String(error);
+      let reason: string;
+      if (crashed) reason = `${this.browser} crashed or was killed while loading the cell (${message})`;
+      else if (error instanceof DeadlineError || (error as Error).name === 'TimeoutError') reason = `timed out after ${load.timeoutMs} ms (${message})`;
+      else reason = `${this.browser}: ${message}`;
+      if (crashed) this.discard();
+      return observation(`csp-harness: ${reason}`, lastState);
+    } finally {
+      const ctx = context as BrowserContext | null;
+      if (ctx) {
+        try {
+          await within(ctx.close(), 3000, 'closing the context');
+        } catch {
+          // A browser that cannot close a context is hung: start afresh next cell.
+          this.discard();
+        }
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const browser = this.current;
+    this.current = null;
+    if (browser) await within(browser.close(), 5000, `closing ${this.browser}`).catch(() => undefined);
+    if (this.pid !== null) {
+      kill(this.pid);
+      untrack(this.pid);
+    }
+    this.pid = null;
+  }
+}

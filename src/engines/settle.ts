@@ -1,0 +1,111 @@
+// What every engine shares: the in-page scripts (harness/), reading their result, settling on quiet
+// rather than on events some engine never fires, and hard deadlines.
+import { readFileSync } from 'node:fs';
+import type { ProbeRecord, RawSignal } from './types.ts';
+
+const harnessFile = (name: string) => readFileSync(new URL(`../../harness/${name}`, import.meta.url), 'utf8');
+
+/** Injected before page scripts: records `securitypolicyviolation` events into `window.__csph.events`. */
+export const LISTENER_JS = harnessFile('listener.js');
+/** A function expression; `(READ_JS)()` returns the page's probes and recorded events. */
+export const READ_JS = harnessFile('read.js').trim().replace(/;$/, '');
+/** Evaluates to the read result (Playwright `evaluate`). */
+export const READ_EXPRESSION = `(${READ_JS})()`;
+/** A WebDriver `execute/sync` body. */
+export const READ_SCRIPT = `return (${READ_JS})();`;
+
+/** How long the page must stay quiet (no request, signal or probe change) to count as settled. */
+export const QUIET_MS = 300;
+export const POLL_MS = 75;
+
+export interface PageState {
+  probes: ProbeRecord[];
+  events: Extract<RawSignal, { channel: 'event' }>[];
+  resources: number;
+  readyState: string;
+}
+
+const EMPTY: PageState = { probes: [], events: [], resources: 0, readyState: '' };
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+}
+
+/** Validates what read.js returned (the page may have overwritten `window.__csph`). */
+export function toPageState(value: unknown): PageState {
+  if (typeof value !== 'object' || value === null) return EMPTY;
+  const v = value as Record<string, unknown>;
+  const probes: ProbeRecord[] = Array.isArray(v.probes)
+    ? v.probes
+        .filter((p): p is Record<string, unknown> => typeof p === 'object' && p !== null)
+        .map((p) => ({ feature: str(p.feature), state: p.state === 'ok' || p.state === 'failed' ? p.state : 'pending', detail: str(p.detail) }))
+    : [];
+  const events: PageState['events'] = Array.isArray(v.events)
+    ? v.events
+        .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null)
+        .map((e) => ({
+          channel: 'event',
+          effectiveDirective: str(e.effectiveDirective),
+          blockedURI: str(e.blockedURI),
+          disposition: e.disposition === 'report' ? 'report' : 'enforce',
+          sample: str(e.sample),
+        }))
+    : [];
+  return { probes, events, resources: typeof v.resources === 'number' ? v.resources : 0, readyState: str(v.readyState) };
+}
+
+export function fingerprint(state: PageState): string {
+  return `${state.readyState}|${state.resources}|${state.events.length}|${JSON.stringify(state.probes)}`;
+}
+
+export class DeadlineError extends Error {
+  readonly code = 'CSPH_CELL_TIMEOUT';
+}
+
+/** Rejects with DeadlineError when `ms` pass first. */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(`${what}: no answer within ${Math.max(0, Math.round(ms))} ms`)), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface SettleProbe {
+  /** The page's state now (read.js). */
+  read(): Promise<PageState>;
+  /** Requests in flight, when the engine can tell (Playwright); null when it cannot (WebDriver). */
+  inflight(): number | null;
+  /** When the engine last saw activity by other means (requests, console), ms epoch; 0 when unknown. */
+  lastActivity(): number;
+}
+
+/**
+ * Polls until nothing changed for `quietMs` (no request in flight, no new request, signal or probe
+ * state), or until `deadline`. Returns the last state read; never waits on a particular event.
+ */
+export async function settle(probe: SettleProbe, deadline: number, quietMs = QUIET_MS): Promise<{ state: PageState; quiet: boolean }> {
+  let state = await probe.read();
+  let last = fingerprint(state);
+  let changedAt = Date.now();
+  for (;;) {
+    const now = Date.now();
+    const quietSince = Math.max(changedAt, probe.lastActivity());
+    const busy = (probe.inflight() ?? 0) > 0 || state.readyState !== 'complete';
+    if (!busy && now - quietSince >= quietMs) return { state, quiet: true };
+    if (now + POLL_MS >= deadline) return { state, quiet: false };
+    await sleep(POLL_MS);
+    state = await probe.read();
+    const next = fingerprint(state);
+    if (next !== last) {
+      last = next;
+      changedAt = Date.now();
+    }
+  }
+}

@@ -1,0 +1,254 @@
+// WebKit: WebKitGTK's MiniBrowser through WebKitWebDriver (classic W3C WebDriver) under the harness's
+// own Xvfb; Playwright's own WebKit where a user has it installed. One driver process per session
+// (WebKitWebDriver serves one WebDriver session at a time); a fresh WebDriver session — a fresh
+// MiniBrowser with fresh storage — per cell, created while the runner works on the previous one.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { webkit } from 'playwright';
+import { PlaywrightSession } from './playwrightSession.ts';
+import { isAlive, kill, track } from './processes.ts';
+import { DeadlineError, LISTENER_JS, READ_SCRIPT, settle, sleep, toPageState, within, type PageState } from './settle.ts';
+import type { BrowserSource, CellLoad, CellObservation, Engine, EngineAvailability, EngineSession, LaunchOptions, RawSignal } from './types.ts';
+import { WebDriverClient, WebDriverError } from './webdriver.ts';
+import { acquireDisplay, XVFB, type Display } from './xvfb.ts';
+
+export const WEBKIT_DRIVER = '/usr/bin/WebKitWebDriver';
+export const MINIBROWSER_PATHS = ['/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/libexec/webkit2gtk-4.1/MiniBrowser'];
+
+const INSTALL = { system: 'sudo apt-get install -y webkit2gtk-driver xvfb', playwright: 'npx playwright install webkit' };
+const RESERVE_MS = 600;
+
+function playwrightExecutable(): string | null {
+  try {
+    const path = webkit.executablePath();
+    return path && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+function minibrowser(): string | null {
+  return MINIBROWSER_PATHS.find((p) => existsSync(p)) ?? null;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+interface Driver {
+  process: ChildProcess;
+  pid: number;
+  client: WebDriverClient;
+}
+
+class WebKitDriverSession implements EngineSession {
+  readonly browser = 'webkit' as const;
+  version = '';
+  private driver: Driver | null = null;
+  /** The WebDriver session the next cell will use (created ahead of time). */
+  private next: Promise<string> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly display: Display,
+    private readonly binary: string,
+    private readonly proxyUrl: string,
+  ) {}
+
+  private capabilities(): Record<string, unknown> {
+    return {
+      acceptInsecureCerts: true,
+      pageLoadStrategy: 'normal',
+      'webkitgtk:browserOptions': { binary: this.binary, args: ['--automation', `--proxy=${this.proxyUrl}`, '--ignore-tls-errors'] },
+    };
+  }
+
+  async startDriver(timeoutMs: number): Promise<Driver> {
+    const deadline = Date.now() + timeoutMs;
+    const port = await freePort();
+    const child = spawn(WEBKIT_DRIVER, [`--port=${port}`, '--host=local'], {
+      env: { ...process.env, DISPLAY: this.display.name },
+      stdio: 'ignore',
+      detached: true,
+    });
+    const pid = track(child, 'WebKitWebDriver', true);
+    if (pid === null) throw new Error(`csp-harness: could not start ${WEBKIT_DRIVER}; install it: ${INSTALL.system}`);
+    child.unref();
+    const client = new WebDriverClient(`http://127.0.0.1:${port}`);
+    while (!(await client.status(500))) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        kill(pid);
+        throw new Error(`csp-harness: WebKitWebDriver did not start within ${timeoutMs} ms`);
+      }
+      await sleep(30);
+    }
+    this.driver = { process: child, pid, client };
+    return this.driver;
+  }
+
+  private async createSession(timeoutMs: number): Promise<string> {
+    const driver = this.driver;
+    if (!driver) throw new Error('no driver');
+    const created = await driver.client.newSession(this.capabilities(), timeoutMs);
+    if (!this.version) this.version = String(created.capabilities.browserVersion ?? '');
+    return created.sessionId;
+  }
+
+  /** Ends `sessionId` and opens the next cell's session in the background. */
+  private recycle(sessionId: string | null): void {
+    const driver = this.driver;
+    if (!driver || this.closed) return;
+    const run = (async () => {
+      if (sessionId) await driver.client.deleteSession(sessionId, 5000).catch(() => undefined);
+      return this.createSession(15_000);
+    })();
+    run.catch(() => undefined);
+    this.next = run;
+  }
+
+  private restart(): void {
+    if (this.driver) kill(this.driver.pid);
+    this.driver = null;
+    this.next = null;
+  }
+
+  private driverAlive(): boolean {
+    return this.driver !== null && this.driver.process.exitCode === null && this.driver.process.signalCode === null && isAlive(this.driver.pid);
+  }
+
+  private async session(deadline: number): Promise<string> {
+    if (!this.driverAlive()) {
+      this.restart();
+      await this.startDriver(Math.max(1, deadline - Date.now()));
+    }
+    if (!this.next) this.recycle(null);
+    try {
+      return await within(this.next!, deadline - Date.now(), 'opening a WebKit session');
+    } catch (error) {
+      if (error instanceof DeadlineError) throw error;
+      // The prepared session died with its browser: one fresh driver, then give up on this cell.
+      this.restart();
+      await this.startDriver(Math.max(1, deadline - Date.now()));
+      this.recycle(null);
+      return within(this.next!, deadline - Date.now(), 'opening a WebKit session');
+    }
+  }
+
+  async warmUp(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    await this.startDriver(timeoutMs);
+    this.recycle(null);
+    await within(this.next!, deadline - Date.now(), 'opening the first WebKit session');
+  }
+
+  async loadCell(load: CellLoad): Promise<CellObservation> {
+    const started = Date.now();
+    const deadline = started + load.timeoutMs;
+    let lastState: PageState | null = null;
+    const observation = (error: string | null, state: PageState | null, screenshot: Buffer | null = null): CellObservation => ({
+      signals: [...((state?.events ?? []) as RawSignal[])],
+      probes: state?.probes ?? [],
+      error,
+      screenshot,
+      durationMs: Date.now() - started,
+    });
+    if (this.closed) return observation('csp-harness: the engine session is closed', null);
+
+    let sessionId: string | null = null;
+    const work = async (): Promise<CellObservation> => {
+      sessionId = await this.session(deadline - RESERVE_MS);
+      this.next = null;
+      const client = this.driver!.client;
+      const id = sessionId;
+      const loadBudget = Math.max(1, deadline - Date.now() - RESERVE_MS);
+      await client.setTimeouts(id, { pageLoad: loadBudget, script: 5000 });
+      await client.navigate(id, load.url, loadBudget + 500);
+      // No preload scripts over classic WebDriver: the listener catches what happens after load only.
+      await client.executeSync(id, `${LISTENER_JS}\nreturn true;`).catch(() => undefined);
+      const settled = await settle(
+        {
+          read: async () => (lastState = toPageState(await client.executeSync(id, READ_SCRIPT, [], Math.max(1, Math.min(5000, deadline - Date.now()))))),
+          inflight: () => null,
+          lastActivity: () => 0,
+        },
+        deadline - RESERVE_MS,
+      );
+      let screenshot: Buffer | null = null;
+      if (load.wantScreenshot?.(observation(null, settled.state))) screenshot = await client.screenshot(id, Math.max(1, deadline - Date.now()));
+      return observation(null, settled.state, screenshot);
+    };
+
+    try {
+      const running = work();
+      running.catch(() => undefined);
+      const result = await within(running, deadline - Date.now(), `cell ${load.cellId}`);
+      this.recycle(sessionId);
+      return result;
+    } catch (error) {
+      const message = (error as Error).message.split('\n')[0] ?? String(error);
+      const browserGone = !this.driverAlive() || (error instanceof WebDriverError && (error.error === 'invalid session id' || error.error === 'transport' || error.error === 'session not created'));
+      let reason: string;
+      if (error instanceof DeadlineError || (error instanceof WebDriverError && error.error === 'timeout')) reason = `timed out after ${load.timeoutMs} ms (${message})`;
+      else if (browserGone) reason = `webkit crashed or was killed while loading the cell (${message})`;
+      else reason = `webkit: ${message}`;
+      // Whatever state the browser is in, the next cell gets a new driver and browser.
+      this.restart();
+      return observation(`csp-harness: ${reason}`, lastState);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const driver = this.driver;
+    this.driver = null;
+    this.next = null;
+    if (driver) kill(driver.pid);
+    await this.display.release();
+  }
+}
+
+export const webkitEngine: Engine = {
+  browser: 'webkit',
+
+  async detect(source: BrowserSource): Promise<EngineAvailability> {
+    const own = source === 'system' ? null : playwrightExecutable();
+    if (own) return { browser: 'webkit', available: true, source: 'playwright', executable: own, install: null };
+    const install = source === 'playwright' ? INSTALL.playwright : source === 'system' ? INSTALL.system : `${INSTALL.system} (or: ${INSTALL.playwright})`;
+    if (source === 'playwright') return { browser: 'webkit', available: false, source: null, executable: null, install };
+    const binary = minibrowser();
+    const ok = binary !== null && existsSync(WEBKIT_DRIVER) && existsSync(XVFB);
+    return {
+      browser: 'webkit',
+      available: ok,
+      source: ok ? 'system' : null,
+      executable: ok ? `${WEBKIT_DRIVER} + ${binary}` : null,
+      install: ok ? null : install,
+    };
+  },
+
+  async launch(options: LaunchOptions): Promise<EngineSession> {
+    const found = await webkitEngine.detect(options.source);
+    if (!found.available) throw new Error(`csp-harness: WebKit is not installed; install it: ${found.install}`);
+    if (found.source === 'playwright') {
+      return PlaywrightSession.start({ browser: 'webkit', processNeedle: 'pw_run', launch: () => webkit.launch({ proxy: { server: options.proxyUrl }, timeout: 30_000 }) });
+    }
+    const display = await acquireDisplay();
+    const session = new WebKitDriverSession(display, minibrowser()!, options.proxyUrl);
+    try {
+      await session.warmUp(30_000);
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
+    return session;
+  },
+};
