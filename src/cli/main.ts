@@ -9,6 +9,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   explain: async () => (await import('./explain.ts')).explainCommand,
   compile: async () => (await import('./compile.ts')).compileCommand,
   lint: async () => (await import('./lint.ts')).lintCommand,
+  run: async () => (await import('./run.ts')).runCommand,
+  vendors: async () => (await import('./vendors.ts')).vendorsCommand,
+  serve: async () => (await import('./serve.ts')).serveCommand,
+  merge: async () => (await import('./merge.ts')).mergeCommand,
 };
 
 export const MAIN_HELP = `Usage: csp-harness <command> [options]
@@ -16,6 +20,10 @@ export const MAIN_HELP = `Usage: csp-harness <command> [options]
 Does your Content Security Policy break the third-party embeds on your pages?
 
 Commands:
+  run       the matrix: every vendor feature under the policy in Chromium, Firefox and WebKit
+  serve     the fixture proxy and pages, for a browser of your own
+  vendors   the bundled vendors, features, parameters and documented policies
+  merge     combine the report.json files of --shard runs into one report
   explain   would a policy allow one request, and which directive decides (spec oracle)
   compile   a Chargebee hosted-page CSP config (JSON) to its header
   lint      static findings on a policy
