@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright';
 import type { BrowserId } from '../reporters/model.ts';
 import { parseCspMessage } from '../collectors/messages.ts';
 import { childrenMatching, kill, track, untrack } from './processes.ts';
-import { DeadlineError, LISTENER_JS, READ_EXPRESSION, settle, toPageState, within, type PageState } from './settle.ts';
+import { DeadlineError, LISTENER_JS, phaseClock, READ_EXPRESSION, settle, toPageState, within, type PageState } from './settle.ts';
 import type { CellLoad, CellObservation, EngineSession, RawSignal } from './types.ts';
 
 export interface PlaywrightLauncher {
@@ -38,6 +38,8 @@ export class PlaywrightSession implements EngineSession {
   private pid: number | null;
   private alive = true;
   private closed = false;
+  /** The next cell's context and page, opened while the runner works on the previous cell. */
+  private spare: Promise<{ browser: Browser; context: BrowserContext; page: Page }> | null = null;
 
   private constructor(
     private readonly launcher: PlaywrightLauncher,
@@ -48,6 +50,7 @@ export class PlaywrightSession implements EngineSession {
     this.current = launched.browser;
     this.pid = launched.pid;
     this.watch(launched.browser);
+    this.prepare();
   }
 
   static async start(launcher: PlaywrightLauncher): Promise<PlaywrightSession> {
@@ -66,9 +69,40 @@ export class PlaywrightSession implements EngineSession {
     const browser = this.current;
     this.current = null;
     this.alive = false;
+    this.spare = null;
     if (this.pid !== null) kill(this.pid);
     this.pid = null;
     browser?.close().catch(() => undefined);
+  }
+
+  private prepare(): void {
+    const browser = this.current;
+    if (!browser || !this.alive || this.closed) return;
+    const run = (async () => {
+      const context = await browser.newContext({ ignoreHTTPSErrors: true });
+      await context.addInitScript({ content: LISTENER_JS });
+      return { browser, context, page: await context.newPage() };
+    })();
+    run.catch(() => undefined);
+    this.spare = run;
+  }
+
+  private async takePage(deadline: number): Promise<{ context: BrowserContext; page: Page }> {
+    const spare = this.spare;
+    this.spare = null;
+    if (spare) {
+      try {
+        const ready = await within(spare, deadline - Date.now(), 'opening a context');
+        if (ready.browser === this.current && this.alive) return ready;
+        await ready.context.close().catch(() => undefined);
+      } catch (error) {
+        if (error instanceof DeadlineError) throw error;
+      }
+    }
+    const browser = await this.ensureBrowser(deadline);
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    await context.addInitScript({ content: LISTENER_JS });
+    return { context, page: await context.newPage() };
   }
 
   private async ensureBrowser(deadline: number): Promise<Browser> {
@@ -97,11 +131,12 @@ export class PlaywrightSession implements EngineSession {
 
     let context: BrowserContext | null = null;
     let lastState: PageState | null = null;
+    const phase = phaseClock(`${this.browser} ${load.cellId}`);
     const work = async (): Promise<CellObservation> => {
-      const browser = await this.ensureBrowser(deadline);
-      context = await browser.newContext({ ignoreHTTPSErrors: true });
-      await context.addInitScript({ content: LISTENER_JS });
-      const page: Page = await context.newPage();
+      const taken = await this.takePage(deadline);
+      context = taken.context;
+      const page = taken.page;
+      phase('context and page');
       let inflight = 0;
       let lastActivity = Date.now();
       const act = () => (lastActivity = Date.now());
@@ -131,6 +166,7 @@ export class PlaywrightSession implements EngineSession {
       });
       const loadBudget = deadline - Date.now() - RESERVE_MS;
       await page.goto(load.url, { waitUntil: 'load', timeout: Math.max(1, loadBudget) });
+      phase('load');
       const settled = await settle(
         {
           read: async () => (lastState = toPageState(await page.evaluate(READ_EXPRESSION))),
@@ -139,6 +175,7 @@ export class PlaywrightSession implements EngineSession {
         },
         deadline - RESERVE_MS,
       );
+      phase(settled.quiet ? 'settled' : 'settle cut by the deadline');
       const state = settled.state;
       let screenshot: Buffer | null = null;
       if (load.wantScreenshot?.(observation(null, state))) screenshot = await page.screenshot({ type: 'png', timeout: Math.max(1, deadline - Date.now()) });
@@ -163,17 +200,20 @@ export class PlaywrightSession implements EngineSession {
       if (ctx) {
         try {
           await within(ctx.close(), 3000, 'closing the context');
+          phase('context closed');
         } catch {
           // A browser that cannot close a context is hung: start afresh next cell.
           this.discard();
         }
       }
+      this.prepare();
     }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.spare = null;
     const browser = this.current;
     this.current = null;
     if (browser) await within(browser.close(), 5000, `closing ${this.browser}`).catch(() => undefined);

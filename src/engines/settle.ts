@@ -109,3 +109,15 @@ export async function settle(probe: SettleProbe, deadline: number, quietMs = QUI
     }
   }
 }
+
+/** `CSPH_DEBUG_ENGINES=1`: phase timings of every cell on stderr. */
+export function phaseClock(label: string): (phase: string) => void {
+  if (!process.env.CSPH_DEBUG_ENGINES) return () => undefined;
+  const start = Date.now();
+  let last = start;
+  return (phase: string) => {
+    const now = Date.now();
+    process.stderr.write(`[csph ${label}] ${phase} +${now - last} ms (${now - start} ms)\n`);
+    last = now;
+  };
+}

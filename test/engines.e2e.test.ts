@@ -1,0 +1,199 @@
+// The three real engines through the fixture network: one page blocking a data: image, a vendor's
+// external script, an inline script and a wss: connection must give the same normalised violations
+// in each (signals differ, as documented in decisions/0003); a killed browser errors one cell only;
+// nothing the harness started outlives it. A missing engine fails these tests: CI has all three.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeViolations } from '../src/collectors/merge.ts';
+import type { CspReport } from '../src/collectors/reports.ts';
+import { ENGINES } from '../src/engines/index.ts';
+import { commandLine, descendantsOf, isAlive, parentOf } from '../src/engines/processes.ts';
+import type { EngineSession } from '../src/engines/types.ts';
+import { FixtureNetwork, type Lane } from '../src/server/network.ts';
+import type { BrowserId, Signal } from '../src/reporters/model.ts';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/engines/', import.meta.url));
+const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+const POLICY = "img-src 'self'; script-src 'nonce-{{nonce}}'; connect-src 'self'";
+const BODY = `<img src="${PNG}" alt="icon">
+<script src="https://app-cdn.velaro.com/embed.js"></script>
+<script>window.inlineRan = true;</script>
+<script nonce="{{nonce}}">
+  var csph = (window.__csph = window.__csph || { probes: {}, events: [] });
+  csph.probes['chat'] = { state: 'pending', detail: 'waiting for the WebSocket' };
+  try {
+    var ws = new WebSocket('wss://chat.velaro.com/hub');
+    ws.onopen = function () { csph.probes['chat'] = { state: 'ok', detail: 'WebSocket open' }; };
+    ws.onerror = function () { csph.probes['chat'] = { state: 'failed', detail: 'WebSocket error event' }; };
+  } catch (e) {
+    csph.probes['chat'] = { state: 'failed', detail: 'WebSocket threw ' + e.name };
+  }
+</script>`;
+
+/** The same four violations in every engine. */
+const EXPECTED = [
+  { disposition: 'enforce', effectiveDirective: 'connect-src', blockedURI: 'wss://chat.velaro.com/hub', kind: 'url' },
+  { disposition: 'enforce', effectiveDirective: 'img-src', blockedURI: 'data', kind: 'url' },
+  { disposition: 'enforce', effectiveDirective: 'script-src-elem', blockedURI: 'https://app-cdn.velaro.com/embed.js', kind: 'url' },
+  { disposition: 'enforce', effectiveDirective: 'script-src-elem', blockedURI: 'inline', kind: 'inline' },
+];
+
+/** The documented difference: which channels carry a violation in each engine. */
+const SIGNALS: Record<BrowserId, Signal[]> = {
+  chromium: ['console', 'event', 'report'],
+  firefox: ['pageerror', 'event', 'report'],
+  // Classic WebDriver has no preload script and no console: reports only for what happens before load.
+  webkit: ['report'],
+};
+
+/** The browser's main process among this test's descendants. */
+const MAIN_PROCESS: Record<BrowserId, (cmd: string) => boolean> = {
+  chromium: (cmd) => /chrom(e|ium)\b/.test(cmd) && !cmd.includes('--type='),
+  firefox: (cmd) => /firefox/.test(cmd) && !cmd.includes('-contentproc'),
+  webkit: (cmd) => /MiniBrowser/.test(cmd),
+};
+const HARNESS_PROCESS = /chrom(e|ium)|firefox|MiniBrowser|WebKitWebDriver|WebKitWebProcess|WebKitNetworkProcess|Xvfb/;
+
+let network: FixtureNetwork;
+let cellCounter = 0;
+
+function register(browser: BrowserId, what: string, body: string, policy = POLICY): { id: string; url: string } {
+  const id = `${browser}-${what}-${++cellCounter}`;
+  return { id, url: network.registerPage({ id, policies: [{ value: policy, delivery: 'header' }], body }) };
+}
+
+async function reportsFor(cellId: string, count: number): Promise<CspReport[]> {
+  const until = Date.now() + 4000;
+  for (;;) {
+    const reports = network.reportsFor(cellId).flatMap((r) => (r.report ? [r.report] : []));
+    if (reports.length >= count || Date.now() > until) return reports;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const byKey = <T extends { effectiveDirective: string; blockedURI: string }>(list: T[]) =>
+  [...list].sort((a, b) => `${a.effectiveDirective} ${a.blockedURI}`.localeCompare(`${b.effectiveDirective} ${b.blockedURI}`));
+
+beforeAll(async () => {
+  network = await FixtureNetwork.start({
+    fixturesRoot: FIXTURES,
+    hosts: [
+      { pattern: 'app-cdn.velaro.com', dir: 'velaro/app-cdn.velaro.com' },
+      { pattern: 'slow.velaro.com', dir: 'velaro/any.velaro.com' },
+      { pattern: '*.velaro.com', dir: 'velaro/any.velaro.com', websocket: true },
+    ],
+    delays: { 'slow.velaro.com': 8000 },
+  });
+});
+
+afterAll(async () => {
+  await network?.close();
+});
+
+describe.each(['chromium', 'firefox', 'webkit'] as const)('%s', (browser) => {
+  let session: EngineSession;
+  let lane: Lane;
+
+  beforeAll(async () => {
+    const found = await ENGINES[browser].detect('system');
+    // Fail, never skip: CI has every engine.
+    if (!found.available) throw new Error(`csp-harness: ${browser} is missing on this machine; install it: ${found.install}`);
+    lane = await network.openLane();
+    session = await ENGINES[browser].launch({ proxyUrl: lane.proxyUrl, source: 'system' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await session?.close();
+    await session?.close(); // idempotent
+  }, 30_000);
+
+  it('sees the same four violations as every engine, merged across its channels, and takes a screenshot', async () => {
+    const { id, url } = register(browser, 'four', BODY);
+    lane.cellId = id;
+    const observation = await session.loadCell({ cellId: id, url, timeoutMs: 15_000, wantScreenshot: () => true });
+    expect(observation.error).toBeNull();
+    const reports = await reportsFor(id, 4);
+    const violations = mergeViolations(observation.signals, reports);
+    expect(byKey(violations.map(({ signals: _signals, ...v }) => v))).toEqual(EXPECTED);
+    for (const v of violations) expect(v.signals, `${v.effectiveDirective} ${v.blockedURI}`).toEqual(SIGNALS[browser]);
+    // The probe ran (nonce'd script) and did not report the blocked WebSocket as working.
+    expect(observation.probes.find((p) => p.feature === 'chat')?.state).not.toBe('ok');
+    expect(observation.screenshot?.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(network.unexpectedHostsFor(id)).toEqual([]);
+    console.log(`${browser} ${session.version}: cell in ${observation.durationMs} ms`);
+  }, 60_000);
+
+  it('turns a hung page into an error at the cell timeout, and goes on', async () => {
+    const slow = register(browser, 'slow', '<img src="https://slow.velaro.com/logo.png">', "img-src 'self' https:");
+    lane.cellId = slow.id;
+    const hung = await session.loadCell({ cellId: slow.id, url: slow.url, timeoutMs: 2500 });
+    expect(hung.error).toMatch(/timed out/);
+    expect(hung.durationMs).toBeLessThan(6000);
+    const next = register(browser, 'after-timeout', `<img src="${PNG}">`, "img-src 'self'");
+    lane.cellId = next.id;
+    const after = await session.loadCell({ cellId: next.id, url: next.url, timeoutMs: 15_000 });
+    expect(after.error).toBeNull();
+    expect(mergeViolations(after.signals, await reportsFor(next.id, 1)).map((v) => v.blockedURI)).toEqual(['data']);
+  }, 60_000);
+
+  it('makes the cell whose browser was killed an error, and the next cell succeeds', async () => {
+    const slow = register(browser, 'killed', '<img src="https://slow.velaro.com/logo.png">', "img-src 'self' https:");
+    lane.cellId = slow.id;
+    network.hostsSeen.delete('slow.velaro.com');
+    const loading = session.loadCell({ cellId: slow.id, url: slow.url, timeoutMs: 20_000 });
+    // Kill it mid-load: once the page has asked for its slow image.
+    const until = Date.now() + 15_000;
+    while (!network.hostsSeen.has('slow.velaro.com') && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+    const victims = descendantsOf(process.pid).filter((pid) => MAIN_PROCESS[browser](commandLine(pid)));
+    expect(victims.length, `no ${browser} process found below the test`).toBeGreaterThan(0);
+    for (const pid of victims) process.kill(pid, 'SIGKILL');
+    const killed = await loading;
+    expect(killed.error).toMatch(/crashed or was killed/);
+    console.log(`${browser}: killed cell errored after ${killed.durationMs} ms`);
+    const next = register(browser, 'after-kill', `<img src="${PNG}">`, "img-src 'self'");
+    lane.cellId = next.id;
+    const after = await session.loadCell({ cellId: next.id, url: next.url, timeoutMs: 30_000 });
+    expect(after.error).toBeNull();
+    expect(mergeViolations(after.signals, await reportsFor(next.id, 1)).map((v) => v.blockedURI)).toEqual(['data']);
+  }, 90_000);
+});
+
+describe('cleanup', () => {
+  it('leaves no browser, driver or Xvfb behind once the sessions are closed', async () => {
+    // The engine describes above closed their sessions in afterAll.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const left = descendantsOf(process.pid).filter((pid) => HARNESS_PROCESS.test(commandLine(pid)));
+    expect(left.map((pid) => `${pid} ${commandLine(pid).slice(0, 80)}`)).toEqual([]);
+  });
+
+  it('leaves nothing behind when the harness gets SIGINT', async () => {
+    const script = fileURLToPath(new URL('./fixtures/engines/sigint-child.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('..', import.meta.url)) });
+    let output = '';
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        if (d.toString().includes('READY')) resolve();
+      });
+      void exited.then(() => reject(new Error(`child exited before READY: ${output.slice(-2000)}`)));
+    });
+    const started = descendantsOf(child.pid!);
+    const names = started.map((pid) => commandLine(pid));
+    for (const needle of ['chromium', 'firefox', 'MiniBrowser', 'WebKitWebDriver', 'Xvfb']) {
+      expect(names.some((n) => n.includes(needle)), `${needle} among the child's processes`).toBe(true);
+    }
+    child.kill('SIGINT');
+    const how = await exited;
+    expect(how === 'SIGINT' || how === 130 || how === 0, `exit ${String(how)}`).toBe(true);
+    const until = Date.now() + 5000;
+    let alive = started.filter((pid) => isAlive(pid) && parentOf(pid) !== null);
+    while (alive.length > 0 && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      alive = started.filter((pid) => isAlive(pid));
+    }
+    expect(alive.map((pid) => `${pid} ${commandLine(pid).slice(0, 80)}`)).toEqual([]);
+  }, 120_000);
+});
