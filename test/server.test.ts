@@ -94,16 +94,21 @@ describe('the fixture network, through the proxy with real TLS', () => {
     expect(inlineHash('alert(1)')).toBe("'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='");
   });
 
-  it('echoes WebSocket messages on a wss: vendor host', async () => {
-    const socket = await tunnel(lane.port, 'realtime.velaro.com', 443, ca);
-    const ws = new WebSocket('wss://realtime.velaro.com/signalr', { createConnection: () => socket } as WebSocket.ClientOptions);
-    const echoed = await new Promise<string>((resolve, reject) => {
-      ws.once('open', () => ws.send('ping 42'));
-      ws.once('message', (data) => resolve(String(data)));
-      ws.once('error', reject);
-    });
-    ws.close();
-    expect(echoed).toBe('ping 42');
+  it('echoes WebSocket messages on a wss: vendor host, every time, and records none as refused', async () => {
+    const refusedBefore = network.unexpectedHosts.length;
+    // Three in a row on one lane: a rule used once must not fall through to the refusal.
+    for (const n of [1, 2, 3]) {
+      const socket = await tunnel(lane.port, 'realtime.velaro.com', 443, ca);
+      const ws = new WebSocket('wss://realtime.velaro.com/signalr', { createConnection: () => socket } as WebSocket.ClientOptions);
+      const echoed = await new Promise<string>((resolve, reject) => {
+        ws.once('open', () => ws.send(`ping ${n}`));
+        ws.once('message', (data) => resolve(String(data)));
+        ws.once('error', reject);
+      });
+      ws.close();
+      expect(echoed).toBe(`ping ${n}`);
+    }
+    expect(network.unexpectedHosts.length).toBe(refusedBefore);
   });
 
   it('refuses an unknown host and records it on the lane\'s cell', async () => {

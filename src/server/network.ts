@@ -128,16 +128,20 @@ export class FixtureNetwork {
   async openLane(): Promise<Lane> {
     const server = getLocal({ https: { key: this.ca.key, cert: this.ca.cert }, http2: false, recordTraffic: false, maxBodySize: MAX_REPORT_BYTES });
     const lane: Lane = { proxyUrl: '', port: 0, cellId: null };
-    await server.forAnyWebSocket().matching((req) => this.route(this.hostOf(req))?.websocket === true).thenEcho();
+    await server.forAnyWebSocket().matching((req) => this.route(this.hostOf(req))?.websocket === true).always().thenEcho();
     await server
       .forAnyWebSocket()
       .matching((req) => {
+        // mockttp may evaluate every rule's matcher: record only what this rule answers.
+        if (this.route(this.hostOf(req))?.websocket === true) return false;
         this.refuse(lane, req);
         return true;
       })
+      .always()
       .thenRejectConnection(403, 'Forbidden', {}, 'csp-harness: no fixture answers this host');
-    await server.forAnyRequest().thenCallback((req) => this.handle(lane, req));
-    await onLoopback(() => server.start());
+    await server.forAnyRequest().always().thenCallback((req) => this.handle(lane, req));
+    // Port 0: the OS picks a free one (mockttp would otherwise probe from 8000 up).
+    await onLoopback(() => server.start(0));
     lane.port = server.port;
     lane.proxyUrl = `http://127.0.0.1:${server.port}`;
     this.servers.push(server);
