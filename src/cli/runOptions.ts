@@ -95,7 +95,9 @@ function candidatePolicies(command: string, config: UserConfig, delivery: Delive
     const text = readUserFile(config.chargebeeConfig, 'chargebee-config');
     const compiled = compileChargebeeConfig(text);
     if (!compiled.ok) {
-      const lines = compiled.errors.map((e) => `${config.chargebeeConfig}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${e.pointer || '(document)'}: ${e.message}`);
+      const line = (e: (typeof compiled.errors)[number], label: string) => `${config.chargebeeConfig}${e.line ? `:${e.line}:${e.column ?? 1}` : ''}: ${label}${e.pointer || '(document)'}: ${e.message}`;
+      // Warnings often say why it failed (an unknown directive ignored, leaving nothing to compile).
+      const lines = [...compiled.errors.map((e) => line(e, '')), ...compiled.warnings.map((w) => line(w, 'warning: '))];
       throw new UsageError('CSPH_BAD_CHARGEBEE_CONFIG', `${command}: the Chargebee config is invalid:\n  ${lines.join('\n  ')}`);
     }
     texts.push({ value: compiled.header, origin: config.chargebeeConfig });

@@ -1,0 +1,174 @@
+// `csp-harness run`: the matrix. Plan, run in the engines, write the reports, exit 0/1/2.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ENGINES } from '../engines/index.ts';
+import { DEFAULT_REPORTERS, REPORTER_IDS, createReporters } from '../reporters/index.ts';
+import { parseReport, renderJson } from '../reporters/json.ts';
+import { multiplex } from '../reporters/types.ts';
+import { summarize, type Report, type ReportCell } from '../reporters/model.ts';
+import { compareToBaseline } from '../runner/baseline.ts';
+import { failsRun } from '../runner/expect.ts';
+import { runCells } from '../runner/run.ts';
+import { VENDORS } from '../vendors/index.ts';
+import { flag, oneOf, parseCommandArgs } from './args.ts';
+import { EXIT_FAIL, EXIT_OK, UsageError } from './errors.ts';
+import { Progress } from './progress.ts';
+import { FIXTURES_ROOT, resolveSelection, SELECTION_OPTIONS } from './runOptions.ts';
+import type { Io } from './io.ts';
+
+export const RUN_HELP = `Usage: csp-harness run [SCENARIO_FILE_OR_DIR ...] [options]
+
+Loads every vendor feature under the candidate policy in Chromium, Firefox and WebKit and prints
+the matrix: vendor × feature × browser, each failing cell naming the directive that blocked what.
+
+  --policy <value>           candidate policy, header syntax; repeat to compare several candidates
+  --policy-file <path>       a file holding the header value
+  --chargebee-config <path>  a JSON config in the format of seed 004
+  --delivery <how>           header | meta | report-only | header+meta      (default header)
+  --lenient                  run a malformed policy as browsers would, dropping bad tokens
+  --vendor <ids>             comma list, default all          (see: csp-harness vendors)
+  --feature <ids>            comma list, default all features of the chosen vendors
+  --param <key=value>        vendor parameter, repeatable: region=eu-central-1, install=package
+  --browser <ids>            chromium,firefox,webkit          (default all three)
+  --browser-source <s>       auto | system | playwright       (default auto: Playwright's if installed)
+  --reporter <ids>           ${REPORTER_IDS.join(',')} (default terminal,json,html)
+  --out <dir>                where reports go                 (default ./csp-report)
+  --baseline <report.json>   fail only on cells that regressed against it
+  --update-baseline          write this run's report.json to the --baseline path
+  --concurrency <n>          browser sessions at once         (default 3)
+  --timeout <ms>             per cell                         (default 10000)
+  --shard <i/n>              run the i-th of n deterministic slices (merge with: csp-harness merge)
+  --config <path>            a config file (default: csp-harness.config.{ts,mjs,js,json} if present)
+
+Without a policy option it runs the scenario files given (default: scenarios/), each carrying
+its own policies and expected outcomes.
+Exit codes: 0 every cell passed or was as expected, 1 a cell failed or was unexpected (with
+--baseline: a cell regressed), 2 bad input or set-up problem, 130 interrupted.`;
+
+
+export async function runCommand(argv: string[], io: Io): Promise<number> {
+  const args = parseCommandArgs(
+    'run',
+    argv,
+    {
+      ...SELECTION_OPTIONS,
+      reporter: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      baseline: { type: 'string' },
+      'update-baseline': { type: 'boolean' },
+      concurrency: { type: 'string' },
+      timeout: { type: 'string' },
+      shard: { type: 'string' },
+    },
+    true,
+  );
+  if (flag(args, 'help')) {
+    io.out(RUN_HELP);
+    return EXIT_OK;
+  }
+  const selection = await resolveSelection('run', args, VENDORS);
+  const { config } = selection;
+  const reporterIds = (config.reporters && config.reporters.length > 0 ? config.reporters : DEFAULT_REPORTERS).map((r) => oneOf('run', 'reporter', r, REPORTER_IDS));
+  const outDir = resolve(config.out ?? 'csp-report');
+  const baselinePath = config.baseline ? resolve(config.baseline) : null;
+  const updateBaseline = flag(args, 'update-baseline');
+  if (updateBaseline && !baselinePath) throw new UsageError('CSPH_NO_BASELINE', 'run: --update-baseline needs --baseline <path> to write to.');
+  let baseline: Report | null = null;
+  if (baselinePath && !updateBaseline) {
+    let text: string;
+    try {
+      text = readFileSync(baselinePath, 'utf8');
+    } catch {
+      throw new UsageError('CSPH_NO_BASELINE', `run: cannot read --baseline ${config.baseline}. Write one first with --baseline ${config.baseline} --update-baseline.`);
+    }
+    const parsed = parseReport(text);
+    if (!parsed.ok) throw new UsageError('CSPH_BAD_BASELINE', `run: --baseline ${config.baseline} is not a report.json: ${parsed.error}`);
+    baseline = parsed.report;
+  }
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (error) {
+    throw new UsageError('CSPH_BAD_OUT', `run: cannot create --out ${outDir}: ${(error as Error).message}`);
+  }
+
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const reporters = multiplex(createReporters(reporterIds, { color }), (f) => io.err(`csp-harness: reporter ${f.reporter} failed in ${f.hook}: ${(f.error as Error)?.message ?? String(f.error)}`));
+  const progress = new Progress(io, selection.cells.length, process.stderr.isTTY === true && !process.env.CI);
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) return;
+    io.err('\ncsp-harness: interrupted: finishing the cells in flight, closing the browsers, writing what was done (Ctrl-C again does not hurry it).');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const started = Date.now();
+  const shard = config.shard ? (/^(\d+)\/(\d+)$/.exec(config.shard) ?? null) : null;
+  let result: Awaited<ReturnType<typeof runCells>>;
+  try {
+    result = await runCells({
+      cells: selection.cells,
+      catalog: VENDORS,
+      engines: ENGINES,
+      browserSource: selection.browserSource,
+      fixturesRoot: FIXTURES_ROOT,
+      concurrency: config.concurrency ?? 3,
+      timeoutMs: config.timeout ?? 10_000,
+      outDir,
+      signal: abort.signal,
+      onBegin: (total, browsers) => {
+        for (const b of browsers) if (b.status === 'missing') io.err(`csp-harness: ${b.id} is not installed: its cells are skipped. Install it with: ${b.install ?? '?'}`);
+        reporters.onBegin({ total, browsers: selection.browsers, shard: shard ? { index: Number(shard[1]), total: Number(shard[2]) } : null });
+      },
+      onCell: (cell) => {
+        reporters.onCell(cell);
+        progress.cell(cell);
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    progress.done();
+  }
+  const cells: ReportCell[] = result.cells;
+  const report: Report = {
+    schemaVersion: 1,
+    policies: selection.policies,
+    cells,
+    summary: summarize(cells),
+    run: {
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      browsers: result.browsers,
+      shard: shard ? { index: Number(shard[1]), total: Number(shard[2]) } : null,
+    },
+  };
+  const comparison = baseline ? compareToBaseline(baseline, report) : null;
+  if (comparison && report.run) report.run.regressions = comparison.regressions.map((c) => c.id);
+  for (const output of reporters.onEnd(report)) {
+    if ('stdout' in output) io.out(output.stdout);
+    else {
+      const path = join(outDir, output.path);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, output.content);
+    }
+  }
+  if (updateBaseline && baselinePath) {
+    mkdirSync(dirname(baselinePath), { recursive: true });
+    writeFileSync(baselinePath, renderJson(report));
+    io.err(`csp-harness: baseline written to ${baselinePath}`);
+  }
+  if (result.backgroundHosts.length > 0) io.err(`csp-harness: refused browser background requests (not a cell's): ${result.backgroundHosts.join(', ')}`);
+  const written = reporterIds.filter((r) => r !== 'terminal');
+  if (written.length > 0) io.err(`csp-harness: reports in ${outDir}${reporterIds.includes('html') ? ` — open ${join(outDir, 'report.html')}` : ''}`);
+  if (result.interrupted) return 130;
+  if (comparison) {
+    if (comparison.regressions.length === 0) {
+      io.err(`csp-harness: no regressions against ${config.baseline} (${comparison.fixed.length} fixed, ${comparison.added.length} new cells).`);
+      return EXIT_OK;
+    }
+    io.err(`csp-harness: ${comparison.regressions.length} cell(s) regressed against ${config.baseline}:\n  ${comparison.regressions.map((c) => `${c.id}: ${c.violations.filter((v) => v.disposition === 'enforce').map((v) => `${v.effectiveDirective} blocked ${v.blockedURI}`).join(', ') || c.probe?.detail || c.error || c.status}`).join('\n  ')}`);
+    return EXIT_FAIL;
+  }
+  return failsRun(cells) ? EXIT_FAIL : EXIT_OK;
+}

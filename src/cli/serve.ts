@@ -1,0 +1,78 @@
+// `csp-harness serve`: the fixture network for a person's own browser, until Ctrl-C.
+import { FixtureNetwork } from '../server/network.ts';
+import { buildCellPage } from '../runner/cellPage.ts';
+import { VENDORS } from '../vendors/index.ts';
+import { flag, parseCommandArgs } from './args.ts';
+import { EXIT_OK } from './errors.ts';
+import { FIXTURES_ROOT, resolveSelection, SELECTION_OPTIONS } from './runOptions.ts';
+import type { Io } from './io.ts';
+
+export const SERVE_HELP = `Usage: csp-harness serve [SCENARIO_FILE_OR_DIR ...] [selection options as for run] [--json]
+
+Starts the fixture proxy (loopback only) with one page per vendor feature under the candidate
+policy, and keeps it up until Ctrl-C, so you can open a case — e.g. Genesys "broken icons" — in a
+browser of your own and look at its DevTools.
+
+  --policy, --policy-file, --chargebee-config, --delivery, --lenient,
+  --vendor, --feature, --param, --config     as for 'csp-harness run'
+  --json     print one line: { "proxy": "http://127.0.0.1:PORT", "caCertificate": "<PEM path>", "pages": [ … ] }
+
+Point the browser at the proxy and trust the CA certificate (it is made for this run and deleted
+at exit), e.g.: chromium --proxy-server=http://127.0.0.1:PORT --ignore-certificate-errors <page>
+Nothing leaves loopback: a host no fixture answers is refused and printed.`;
+
+export async function serveCommand(argv: string[], io: Io): Promise<number> {
+  const args = parseCommandArgs('serve', argv, { ...SELECTION_OPTIONS, json: { type: 'boolean' } }, true);
+  if (flag(args, 'help')) {
+    io.out(SERVE_HELP);
+    return EXIT_OK;
+  }
+  const selection = await resolveSelection('serve', args, VENDORS);
+  // One page per cell without its browser: the person brings the browser.
+  const seen = new Set<string>();
+  const cells = selection.cells.filter((c) => {
+    const key = c.id.slice(0, c.id.lastIndexOf('/'));
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const network = await FixtureNetwork.start({ fixturesRoot: FIXTURES_ROOT, hosts: VENDORS.flatMap((v) => [...v.hosts]) });
+  const pages: string[] = [];
+  try {
+    const lane = await network.openLane();
+    for (const cell of cells) {
+      const id = cell.id.slice(0, cell.id.lastIndexOf('/'));
+      pages.push(network.registerPage(buildCellPage({ ...cell, id }).spec));
+    }
+    if (flag(args, 'json')) {
+      io.out(JSON.stringify({ proxy: lane.proxyUrl, caCertificate: network.caCertificatePath, pages }));
+    } else {
+      io.out(`csp-harness: serving ${pages.length} page${pages.length === 1 ? '' : 's'} through the proxy ${lane.proxyUrl}`);
+      io.out(`CA certificate (this run only): ${network.caCertificatePath}`);
+      io.out(`Try: chromium --proxy-server=${lane.proxyUrl} --ignore-certificate-errors ${pages[0] ?? ''}`);
+      for (const p of pages) io.out(`  ${p}`);
+      io.out('Ctrl-C to stop.');
+    }
+    const reported = new Set<string>();
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        for (const u of network.unexpectedHosts) {
+          if (reported.has(u.host)) continue;
+          reported.add(u.host);
+          io.err(`csp-harness: refused ${u.url} (no fixture answers ${u.host})`);
+        }
+      }, 500);
+      const stop = () => {
+        clearInterval(timer);
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+  } finally {
+    await network.close();
+  }
+  return EXIT_OK;
+}

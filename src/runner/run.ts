@@ -1,0 +1,239 @@
+// Running planned cells: one fixture network, engine sessions pooled per browser (p-limit bounds
+// them), a fresh page per cell, signals merged into violations, the oracle's verdict beside them.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { FixtureNetwork } from '../server/network.ts';
+import type { CellObservation, Engine, EngineAvailability, EngineSession, BrowserSource } from '../engines/types.ts';
+import { mergeViolations } from '../collectors/merge.ts';
+import type { BrowserId, ReportBrowser, ReportCell } from '../reporters/model.ts';
+import { buildCellPage } from './cellPage.ts';
+import type { Vendor } from '../vendors/types.ts';
+import { outcomeOf, statusOf } from './expect.ts';
+import { oracleFor, parseServed } from './oracle.ts';
+import type { PlannedCell } from './plan.ts';
+
+export interface RunOptions {
+  cells: readonly PlannedCell[];
+  catalog: readonly Vendor[];
+  engines: Readonly<Record<BrowserId, Engine>>;
+  browserSource: BrowserSource;
+  fixturesRoot: string;
+  concurrency: number;
+  timeoutMs: number;
+  /** Screenshots go to `<outDir>/screenshots/`. */
+  outDir: string;
+  onBegin?: (total: number, browsers: ReportBrowser[]) => void;
+  onCell?: (cell: ReportCell) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  cells: ReportCell[];
+  browsers: ReportBrowser[];
+  /** Hosts the proxy refused that no cell made (browser background traffic). */
+  backgroundHosts: string[];
+  interrupted: boolean;
+}
+
+function fileSafe(id: string): string {
+  return id.replace(/[^A-Za-z0-9._=-]+/g, '_');
+}
+
+function baseCell(cell: PlannedCell, version: string): ReportCell {
+  return {
+    id: cell.id,
+    vendor: cell.vendor.id,
+    feature: cell.feature,
+    params: cell.params,
+    browser: cell.browser,
+    browserVersion: version,
+    status: 'skipped',
+    expected: cell.expectation?.status ?? null,
+    outcome: null,
+    violations: [],
+    probe: null,
+    oracle: null,
+    unexpectedHosts: [],
+    screenshot: null,
+    durationMs: 0,
+    scenario: cell.scenario?.id ?? null,
+    policyIndex: cell.policyIndex ?? undefined,
+    error: null,
+    expectedViolation: cell.expectation?.violations[0] ?? null,
+    fix: null,
+  };
+}
+
+interface Pool {
+  idle: EngineSession[];
+  all: Set<EngineSession>;
+  version: string;
+}
+
+/** How many sessions each browser gets: at least one, the rest by share of cells. */
+export function sessionCounts(cells: readonly PlannedCell[], concurrency: number): Map<BrowserId, number> {
+  const byBrowser = new Map<BrowserId, number>();
+  for (const c of cells) byBrowser.set(c.browser, (byBrowser.get(c.browser) ?? 0) + 1);
+  const counts = new Map<BrowserId, number>([...byBrowser.keys()].map((b) => [b, 1]));
+  let spare = Math.max(0, concurrency - counts.size);
+  while (spare > 0) {
+    let best: BrowserId | null = null;
+    let bestLoad = 0;
+    for (const [b, n] of byBrowser) {
+      const load = n / counts.get(b)!;
+      if (load > bestLoad && counts.get(b)! < n) {
+        best = b;
+        bestLoad = load;
+      }
+    }
+    if (!best) break;
+    counts.set(best, counts.get(best)! + 1);
+    spare--;
+  }
+  return counts;
+}
+
+export async function runCells(options: RunOptions): Promise<RunResult> {
+  const browsersWanted = [...new Set(options.cells.map((c) => c.browser))];
+  const availability = new Map<BrowserId, EngineAvailability>();
+  for (const b of browsersWanted) availability.set(b, await options.engines[b].detect(options.browserSource));
+  const browsers: ReportBrowser[] = browsersWanted.map((b) => {
+    const a = availability.get(b)!;
+    return a.available
+      ? { id: b, version: null, source: a.source, status: 'ok' }
+      : { id: b, version: null, source: null, status: 'missing', install: a.install ?? undefined };
+  });
+  options.onBegin?.(options.cells.length, browsers);
+
+  const hosts = options.catalog.flatMap((v) => v.hosts);
+  const network = await FixtureNetwork.start({ fixturesRoot: options.fixturesRoot, hosts: [...hosts] });
+  const pools = new Map<BrowserId, Pool>();
+  const results: ReportCell[] = [];
+  let interrupted = false;
+  const finish = (cell: ReportCell) => {
+    results.push(cell);
+    options.onCell?.(cell);
+  };
+  try {
+    const counts = sessionCounts(options.cells.filter((c) => availability.get(c.browser)!.available), options.concurrency);
+    const limits = new Map<BrowserId, ReturnType<typeof pLimit>>([...counts].map(([b, n]) => [b, pLimit(n)]));
+    for (const b of counts.keys()) pools.set(b, { idle: [], all: new Set(), version: '' });
+
+    const acquire = async (browser: BrowserId): Promise<EngineSession> => {
+      const pool = pools.get(browser)!;
+      const ready = pool.idle.pop();
+      if (ready) return ready;
+      const lane = await network.openLane();
+      const session = await options.engines[browser].launch({ proxyUrl: lane.proxyUrl, source: options.browserSource });
+      (session as EngineSession & { lane?: typeof lane }).lane = lane;
+      pool.all.add(session);
+      pool.version = session.version;
+      return session;
+    };
+
+    const runOne = async (cell: PlannedCell): Promise<void> => {
+      if (options.signal?.aborted) {
+        interrupted = true;
+        finish({ ...baseCell(cell, ''), status: 'skipped', error: 'interrupted before this cell ran' });
+        return;
+      }
+      const pool = pools.get(cell.browser)!;
+      let session: EngineSession | null = null;
+      try {
+        session = await acquire(cell.browser);
+      } catch (error) {
+        finish({ ...baseCell(cell, pool.version), status: 'error', outcome: cell.expectation ? 'unexpected' : null, error: `could not start ${cell.browser}: ${(error as Error).message}` });
+        return;
+      }
+      const lane = (session as EngineSession & { lane?: { cellId: string | null } }).lane!;
+      try {
+        const cellResult = await loadOne(network, session, lane, cell, options);
+        finish(cellResult);
+        pool.idle.push(session);
+      } catch (error) {
+        // The session is in an unknown state: drop it, the next cell launches a fresh one.
+        pool.all.delete(session);
+        await session.close().catch(() => undefined);
+        finish({ ...baseCell(cell, pool.version), status: 'error', outcome: cell.expectation ? 'unexpected' : null, error: (error as Error).message });
+      }
+    };
+
+    const tasks: Promise<void>[] = [];
+    for (const cell of options.cells) {
+      const a = availability.get(cell.browser)!;
+      if (!a.available) {
+        finish({ ...baseCell(cell, ''), status: 'skipped', error: `${cell.browser} is not installed: ${a.install ?? 'install it'}` });
+        continue;
+      }
+      tasks.push(limits.get(cell.browser)!(() => runOne(cell)));
+    }
+    await Promise.all(tasks);
+  } finally {
+    await Promise.allSettled([...pools.values()].flatMap((p) => [...p.all].map((s) => s.close())));
+    await network.close();
+  }
+  // Refused while no cell was loading: the browsers' own background traffic.
+  const background = [...new Set(network.unexpectedHosts.filter((u) => u.cellId === null).map((u) => u.host))];
+  for (const b of browsers) b.version = pools.get(b.id)?.version || null;
+  // Sorted by id: a merged sharded run then reads exactly like an unsharded one.
+  results.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { cells: results, browsers, backgroundHosts: background, interrupted: interrupted || (options.signal?.aborted ?? false) };
+}
+
+async function loadOne(
+  network: FixtureNetwork,
+  session: EngineSession,
+  lane: { cellId: string | null },
+  cell: PlannedCell,
+  options: RunOptions,
+): Promise<ReportCell> {
+  const { spec, policies, requests } = buildCellPage(cell);
+  const url = network.registerPage(spec);
+  const { policies: parsed } = parseServed(policies);
+  const oracle = oracleFor(parsed, requests);
+  lane.cellId = cell.id;
+  let observation: CellObservation;
+  try {
+    observation = await session.loadCell({
+      cellId: cell.id,
+      url,
+      timeoutMs: options.timeoutMs,
+      wantScreenshot: (obs) => {
+        const probe = obs.probes.find((p) => p.feature === cell.feature);
+        return obs.error === null && (probe?.state !== 'ok' || obs.signals.length > 0);
+      },
+    });
+  } finally {
+    lane.cellId = null;
+  }
+  const reports = network.reportsFor(cell.id).flatMap((r) => (r.report ? [r.report] : []));
+  const violations = mergeViolations(observation.signals, reports);
+  const probeRecord = observation.probes.find((p) => p.feature === cell.feature);
+  const probe = probeRecord
+    ? { ok: probeRecord.state === 'ok', detail: probeRecord.state === 'pending' ? `still pending after settling: ${probeRecord.detail}` : probeRecord.detail }
+    : { ok: false, detail: "no probe result: the vendor's script never ran" };
+  const status = statusOf(probe.ok, violations, observation.error);
+  const { outcome } = outcomeOf(status, violations, cell.expectation);
+  let screenshot: string | null = null;
+  if (observation.screenshot && status !== 'pass') {
+    const rel = join('screenshots', `${fileSafe(cell.id)}.png`);
+    mkdirSync(join(options.outDir, 'screenshots'), { recursive: true });
+    writeFileSync(join(options.outDir, rel), observation.screenshot);
+    screenshot = rel;
+  }
+  const blockingDirective = violations.find((v) => v.disposition === 'enforce')?.effectiveDirective ?? null;
+  return {
+    ...baseCell(cell, session.version),
+    status,
+    outcome,
+    violations,
+    probe,
+    oracle: { allowed: oracle.allowed, decidedBy: oracle.decidedBy, explanation: oracle.explanation, fix: oracle.fix },
+    unexpectedHosts: network.unexpectedHostsFor(cell.id),
+    screenshot,
+    durationMs: observation.durationMs,
+    error: observation.error,
+    fix: status === 'fail' ? (oracle.fix ?? (blockingDirective ? `allow the blocked resource in ${blockingDirective}` : null)) : null,
+  };
+}

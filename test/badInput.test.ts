@@ -1,0 +1,127 @@
+// The bad-input corpus (issue [6]): malformed policies, JSON configs, scenario files and flags.
+// Each must end with exit code 2 and one `csp-harness:` message naming the place — no stack trace.
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.ts';
+import { captureIo } from '../src/cli/io.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'csph-corpus-'));
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+const scenario = (patch: Record<string, unknown>) =>
+  JSON.stringify(
+    {
+      id: 'genesys-icons',
+      title: 'Genesys icons',
+      vendor: 'genesys',
+      features: ['icons'],
+      policies: [{ value: "img-src 'self'", delivery: 'header' }],
+      expect: { default: 'pass' },
+      ...patch,
+    },
+    null,
+    2,
+  );
+const cbPolicy = (directive: Record<string, unknown>) => JSON.stringify({ policies: [{ name: 'x', type: 'analytics', ...directive }] });
+const ok = "default-src 'self'";
+
+const POLICIES: [string, string, RegExp][] = [
+  ['unterminated quote', "script-src 'self", /never closed/],
+  ['empty host label (the Velaro seed)', 'connect-src https://.velaro.com', /\.velaro\.com/],
+  ['empty port', 'img-src https://a.test:', /invalid port/],
+  ['port not a number', 'img-src https://a.test:http', /port/i],
+  ['unknown keyword', "script-src 'unsafe-everything'", /unsafe-everything/],
+  ['nonce without value', "script-src 'nonce-'", /nonce/i],
+  ['hash with a bad algorithm', "script-src 'sha1-AAAA'", /sha1/],
+  ['scheme with a bad character', 'img-src ht_tp:', /ht_tp/],
+  ['wildcard in the middle of a host', 'img-src https://cdn.*.example.com', /\*/],
+  ['empty policy', '   ', /empty/],
+];
+
+const CONFIGS: [string, string, RegExp][] = [
+  ['truncated', cbPolicy({}).slice(0, 25), /:1:\d+/],
+  ['not an object', '[1,2]', /must be object|object/],
+  ['no policies key', '{"policy": []}', /policies/],
+  ['bad expression type', cbPolicy({ 'img-src': { expressions: [{ type: 'WILDCARD', value: '*' }] } }), /\/policies\/0\/img-src\/expressions\/0\/type/],
+  ['bad keyword value', cbPolicy({ 'script-src': { expressions: [{ type: 'KEYWORD', value: 'UNSAFE_EVERYTHING' }] } }), /UNSAFE_EVERYTHING|value/],
+  ['unknown directive', cbPolicy({ 'img-srcs': { hosts: [{ host: 'https://a.test' }] } }), /img-srcs/],
+  ['host not a string', cbPolicy({ 'img-src': { hosts: [{ host: 42 }] } }), /\/policies\/0\/img-src\/hosts\/0\/host/],
+  ['over 5000 characters', cbPolicy({ 'img-src': { hosts: Array.from({ length: 200 }, (_, i) => ({ host: `https://img${i}.example-cdn-host.com` })) } }), /5000/],
+];
+
+const SCENARIOS: [string, string, RegExp][] = [
+  ['truncated JSON', scenario({}).slice(0, 40), /s\.json:\d+:\d+/],
+  ['unknown key', scenario({ colour: 'red' }), /\/colour: unknown key/],
+  ['unknown vendor', scenario({ vendor: 'intercom' }), /\/vendor: unknown vendor "intercom"/],
+  ['unknown feature', scenario({ features: ['sparkles'] }), /\/features\/0: unknown feature "sparkles"/],
+  ['bad param value', scenario({ params: { region: 'mars-1' } }), /\/params\/region/],
+  ['bad expected status', scenario({ expect: { default: 'maybe' } }), /\/expect\/default/],
+  ['malformed policy inside', scenario({ policies: [{ value: "img-src 'self" }] }), /s\.json: \/policies\/0\/value.*never closed/s],
+  ['policy and config both', scenario({ chargebeeConfig: 'x.json' }), /exactly one of/],
+  ['bad delivery', scenario({ policies: [{ value: ok, delivery: 'carrier-pigeon' }] }), /\/policies\/0\/delivery/],
+];
+
+const FLAGS: [string, string[], RegExp][] = [
+  ['unknown vendor', ['run', '--policy', ok, '--vendor', 'intercom'], /unknown vendor "intercom".*known: /],
+  ['unknown feature', ['run', '--policy', ok, '--vendor', 'genesys', '--feature', 'sparkles'], /unknown feature "sparkles"/],
+  ['unknown browser', ['run', '--policy', ok, '--browser', 'safari'], /--browser "safari" is not one of: chromium, firefox, webkit/],
+  ['unknown reporter', ['run', '--policy', ok, '--reporter', 'pdf'], /--reporter "pdf" is not one of/],
+  ['bad delivery', ['run', '--policy', ok, '--delivery', 'email'], /--delivery "email"/],
+  ['param without =', ['run', '--policy', ok, '--param', 'region'], /--param expects key=value/],
+  ['param no vendor has', ['run', '--policy', ok, '--param', 'colour=red'], /has a parameter "colour"/],
+  ['param value no vendor accepts', ['run', '--policy', ok, '--vendor', 'genesys', '--param', 'region=mars-1'], /genesys accepts region=/],
+  ['concurrency zero', ['run', '--policy', ok, '--concurrency', '0'], /--concurrency expects a whole number/],
+  ['timeout not a number', ['run', '--policy', ok, '--timeout', 'soon'], /--timeout expects a whole number/],
+  ['bad shard', ['run', '--policy', ok, '--shard', '4/3'], /--shard expects i\/n/],
+  ['missing baseline', ['run', '--policy', ok, '--baseline', join(dir, 'nope.json')], /cannot read --baseline/],
+  ['baseline that is not a report', ['run', '--policy', ok, '--baseline', file('notreport.json', '{"cells": 3}')], /is not a report\.json/],
+  ['update-baseline without a path', ['run', '--policy', ok, '--update-baseline'], /--update-baseline needs --baseline/],
+  ['unknown option', ['run', '--polcy', ok], /Unknown option '--polcy'/],
+  ['scenario path missing', ['run', join(dir, 'no-such-dir')], /no such file or directory/],
+  ['config with a bad key', ['run', '--config', file('bad.config.json', '{"vendor": ["genesys"]}')], /unknown key "vendor"/],
+  ['config that is not JSON', ['run', '--config', file('broken.config.json', '{')], /not valid JSON/],
+  ['policy file missing', ['run', '--policy-file', join(dir, 'nope.txt')], /cannot read --policy-file/],
+  ['merge of a non-report', ['merge', file('m.json', '[]')], /is not a report\.json/],
+  ['merge without files', ['merge'], /give the report\.json files/],
+  ['serve with an unknown vendor', ['serve', '--policy', ok, '--vendor', 'intercom'], /unknown vendor "intercom"/],
+];
+
+async function cli(...argv: string[]) {
+  const io = captureIo();
+  const code = await main(argv, io);
+  return { code, stderr: io.stderr.join('\n'), stdout: io.stdout.join('\n') };
+}
+
+function expectUsageError(result: { code: number; stderr: string }, message: RegExp) {
+  expect(result.code, result.stderr).toBe(2);
+  expect(result.stderr).toMatch(/^csp-harness: /);
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr).not.toMatch(/\n\s+at .*:\d+:\d+\)?/);
+}
+
+describe('bad input corpus: exit 2, the place named, no stack trace', () => {
+  it('holds at least 30 cases', () => {
+    expect(POLICIES.length + CONFIGS.length + SCENARIOS.length + FLAGS.length).toBeGreaterThanOrEqual(30);
+  });
+  it.each(POLICIES)('policy: %s', async (_n, policy, message) => {
+    expectUsageError(await cli('run', '--policy', policy, '--vendor', 'genesys'), message);
+  });
+  it.each(CONFIGS)('Chargebee config: %s', async (name, text, message) => {
+    const path = file(`cb-${name.replace(/\W+/g, '-')}.json`, text);
+    expectUsageError(await cli('run', '--chargebee-config', path, '--vendor', 'chargebee'), message);
+  });
+  it.each(SCENARIOS)('scenario file: %s', async (name, text, message) => {
+    const path = file(`scn-${name.replace(/\W+/g, '-')}/s.json`, text);
+    expectUsageError(await cli('run', path), message);
+  });
+  it.each(FLAGS)('flags: %s', async (_n, argv, message) => {
+    expectUsageError(await cli(...argv), message);
+  });
+});

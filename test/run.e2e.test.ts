@@ -1,0 +1,98 @@
+// `csp-harness run` end to end, in the three real engines: the Genesys matrix of the issue, its five
+// reports, the exit codes, baselines, and shards that merge into the unsharded run.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { GENESYS_US_EAST_1_HEADER } from '../src/vendors/genesys.ts';
+import { parseReport } from '../src/reporters/json.ts';
+import type { Report } from '../src/reporters/model.ts';
+
+const exec = promisify(execFile);
+const CLI = join(import.meta.dirname, '..', 'bin', 'csp-harness.js');
+const OUT = mkdtempSync(join(tmpdir(), 'csph-run-'));
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec('node', [CLI, ...args], { env: { ...process.env, CI: '1', NO_COLOR: '1' }, maxBuffer: 32 * 1024 * 1024, timeout: 240_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+function readReport(dir: string): Report {
+  const parsed = parseReport(readFileSync(join(dir, 'report.json'), 'utf8'));
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.report;
+}
+
+/** The seed's header plus the font-src its icon font needs: every icons cell passes. */
+const ICONS_OK = `${GENESYS_US_EAST_1_HEADER}; font-src 'self' data:`;
+/** The same without data: in img-src: the "broken icons" report. */
+const NO_DATA_IN_IMG = ICONS_OK.replace(/(img-src[^;]*?)\s+data:/, '$1');
+
+describe('csp-harness run --vendor genesys with the seed us-east-1 header', { timeout: 300_000 }, () => {
+  const out = join(OUT, 'genesys');
+  let result: Awaited<ReturnType<typeof cli>>;
+
+  it('prints the matrix of every Genesys feature in the three engines and writes all five reports', async () => {
+    result = await cli('run', '--vendor', 'genesys', '--policy', GENESYS_US_EAST_1_HEADER, '--reporter', 'terminal,json,junit,markdown,html', '--out', out);
+    const report = readReport(out);
+    const features = new Set(report.cells.map((c) => c.feature));
+    expect([...features].sort()).toEqual(['api', 'authenticated', 'icons', 'messenger', 'styles', 'websocket']);
+    expect(new Set(report.cells.map((c) => c.browser))).toEqual(new Set(['chromium', 'firefox', 'webkit']));
+    expect(report.cells.every((c) => c.status !== 'skipped' && c.status !== 'error'), JSON.stringify(report.cells.filter((c) => c.status === 'error' || c.status === 'skipped').map((c) => [c.id, c.error]))).toBe(true);
+    for (const f of ['report.json', 'junit.xml', 'report.md', 'report.html']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(result.stdout).toMatch(/genesys/);
+    expect(result.stdout).toMatch(/chromium\s+firefox\s+webkit/);
+  });
+
+  it('exits 1 when a cell fails, and 0 when none does', async () => {
+    const report = readReport(out);
+    const anyFailed = report.cells.some((c) => c.status === 'fail');
+    expect(result.code).toBe(anyFailed ? 1 : 0);
+    // The icons cell: the seed's header has no font-src, so the data: icon font falls to default-src 'self'.
+    const icons = report.cells.filter((c) => c.feature === 'icons');
+    expect(icons.length).toBe(3);
+    for (const c of icons) {
+      if (c.status === 'fail') expect(c.violations.some((v) => v.effectiveDirective === 'font-src' || v.effectiveDirective === 'img-src') || c.probe?.ok === false).toBe(true);
+    }
+  });
+
+  it('a baseline run against itself exits 0; without data: in img-src it exits 1 and names the regressed cells', async () => {
+    const baseline = join(OUT, 'baseline.json');
+    const args = ['run', '--vendor', 'genesys', '--feature', 'icons,api', '--param', 'embed=self', '--reporter', 'json'];
+    const written = await cli(...args, '--policy', ICONS_OK, '--out', join(OUT, 'b0'), '--baseline', baseline, '--update-baseline');
+    expect(existsSync(baseline), written.stderr).toBe(true);
+    const base = JSON.parse(readFileSync(baseline, 'utf8')) as Report;
+    const icons = base.cells.filter((c) => c.feature === 'icons');
+    expect(icons.map((c) => c.status), JSON.stringify(icons)).toEqual(['pass', 'pass', 'pass']);
+    const same = await cli(...args, '--policy', ICONS_OK, '--out', join(OUT, 'b1'), '--baseline', baseline);
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).toMatch(/no regressions/);
+    const regressed = await cli(...args, '--policy', NO_DATA_IN_IMG, '--out', join(OUT, 'b2'), '--baseline', baseline);
+    expect(regressed.code, regressed.stderr).toBe(1);
+    for (const c of icons) expect(regressed.stderr).toContain(c.id);
+    expect(regressed.stderr).toMatch(/img-src blocked data/);
+  });
+
+  it('two shards merge into the same matrix as the unsharded run', async () => {
+    const args = ['run', '--vendor', 'genesys', '--feature', 'icons,api,styles', '--policy', GENESYS_US_EAST_1_HEADER, '--reporter', 'json'];
+    const whole = await cli(...args, '--out', join(OUT, 'whole'));
+    const s1 = await cli(...args, '--shard', '1/2', '--out', join(OUT, 's1'));
+    const s2 = await cli(...args, '--shard', '2/2', '--out', join(OUT, 's2'));
+    expect([whole.code, s1.code, s2.code].every((c) => c === 0 || c === 1)).toBe(true);
+    const merged = await cli('merge', join(OUT, 's1', 'report.json'), join(OUT, 's2', 'report.json'), '--reporter', 'json', '--out', join(OUT, 'merged'));
+    expect(merged.code).toBe(whole.code);
+    const a = readReport(join(OUT, 'whole'));
+    const b = readReport(join(OUT, 'merged'));
+    const shape = (r: Report) => r.cells.map((c) => [c.id, c.status, c.violations.map((v) => `${v.effectiveDirective} ${v.blockedURI}`).sort().join('|')]);
+    expect(shape(b)).toEqual(shape(a));
+    expect(b.summary).toEqual(a.summary);
+    expect(readReport(join(OUT, 's1')).cells.length).toBeLessThan(a.cells.length);
+  });
+});

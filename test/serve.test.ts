@@ -1,0 +1,46 @@
+// `csp-harness serve --json`: one line of the contract, and the pages load through the proxy it names.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { fetchViaProxy } from './helpers/proxyClient.ts';
+
+const CLI = join(import.meta.dirname, '..', 'bin', 'csp-harness.js');
+const POLICY = "default-src 'self'; script-src 'self' https://apps.mypurecloud.com; img-src 'self' https://apps.mypurecloud.com";
+
+describe('csp-harness serve --json', () => {
+  it('prints { proxy, caCertificate, pages }, serves the pages with the policy and the vendor stubs, and stops on Ctrl-C', { timeout: 30_000 }, async () => {
+    const child = spawn('node', [CLI, 'serve', '--vendor', 'genesys', '--feature', 'icons,messenger', '--param', 'embed=external', '--policy', POLICY, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`serve exited ${code} before printing`)));
+      });
+      const printed = JSON.parse(line) as { proxy: string; caCertificate: string; pages: string[] };
+      expect(Object.keys(printed).sort()).toEqual(['caCertificate', 'pages', 'proxy']);
+      expect(printed.proxy).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(existsSync(printed.caCertificate)).toBe(true);
+      expect(printed.pages).toHaveLength(2);
+      for (const page of printed.pages) expect(page).toMatch(/^https:\/\/www\.shop\.test\/cells\//);
+
+      const port = Number(new URL(printed.proxy).port);
+      const ca = readFileSync(printed.caCertificate, 'utf8');
+      const page = await fetchViaProxy(port, ca, printed.pages[0]!);
+      expect(page.status).toBe(200);
+      expect(String(page.headers['content-security-policy'])).toContain("img-src 'self' https://apps.mypurecloud.com");
+      expect(String(page.headers['content-security-policy'])).toMatch(/report-uri https:\/\/reports\.csp-harness\.test\/csp\?cell=/);
+      const src = /<script src="(https:\/\/apps\.mypurecloud\.com\/[^"]+)"/.exec(page.body)?.[1];
+      expect(src, page.body).toBeDefined();
+      const script = await fetchViaProxy(port, ca, src!);
+      expect(script.status).toBe(200);
+      expect(String(script.headers['content-type'])).toMatch(/javascript/);
+      const refused = await fetchViaProxy(port, ca, 'https://tracker.example.org/pixel.gif');
+      expect(refused.status).toBe(502);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+  });
+});
