@@ -102,7 +102,7 @@ describe.each(['chromium', 'firefox', 'webkit'] as const)('%s', (browser) => {
     if (!found.available) throw new Error(`csp-harness: ${browser} is missing on this machine; install it: ${found.install}`);
     lane = await network.openLane();
     session = await ENGINES[browser].launch({ proxyUrl: lane.proxyUrl, source: 'system' });
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await session?.close();
@@ -195,5 +195,5 @@ describe('cleanup', () => {
       alive = started.filter((pid) => isAlive(pid));
     }
     expect(alive.map((pid) => `${pid} ${commandLine(pid).slice(0, 80)}`)).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 });

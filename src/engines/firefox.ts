@@ -81,8 +81,8 @@ export const firefoxEngine: Engine = {
       processNeedle: 'firefox',
       launch: () =>
         own
-          ? firefox.launch({ executablePath, firefoxUserPrefs, proxy: { server: options.proxyUrl }, timeout: 30_000 })
-          : firefox.launch({ channel: 'moz-firefox', executablePath, firefoxUserPrefs, timeout: 30_000 }),
+          ? firefox.launch({ executablePath, firefoxUserPrefs, proxy: { server: options.proxyUrl }, timeout: 60_000 })
+          : firefox.launch({ channel: 'moz-firefox', executablePath, firefoxUserPrefs, timeout: 60_000 }),
     });
   },
 };

@@ -38,6 +38,10 @@ export class PlaywrightSession implements EngineSession {
   private pid: number | null;
   private alive = true;
   private closed = false;
+  /** A relaunch in progress (it may outlast the cell that started it). */
+  private relaunch: Promise<{ browser: Browser; pid: number | null }> | null = null;
+  /** Cells in a row that timed out or could not close their context: two mean a hung browser. */
+  private failures = 0;
   /** The next cell's context and page, opened while the runner works on the previous cell. */
   private spare: Promise<{ browser: Browser; context: BrowserContext; page: Page }> | null = null;
 
@@ -107,11 +111,26 @@ export class PlaywrightSession implements EngineSession {
 
   private async ensureBrowser(deadline: number): Promise<Browser> {
     if (this.current && this.alive && this.current.isConnected()) return this.current;
-    this.discard();
-    const launched = await within(launchTracked(this.launcher), deadline - Date.now(), `relaunching ${this.browser}`);
+    if (!this.relaunch) {
+      this.discard();
+      const run = launchTracked(this.launcher);
+      run.catch(() => {
+        if (this.relaunch === run) this.relaunch = null;
+      });
+      this.relaunch = run;
+    }
+    // A launch slower than this cell's budget goes on: the next cell picks it up.
+    const launched = await within(this.relaunch, deadline - Date.now(), `relaunching ${this.browser}`);
+    this.relaunch = null;
+    if (this.closed) {
+      await launched.browser.close().catch(() => undefined);
+      if (launched.pid !== null) kill(launched.pid);
+      throw new Error('the engine session is closed');
+    }
     this.current = launched.browser;
     this.pid = launched.pid;
     this.alive = true;
+    this.failures = 0;
     this.watch(launched.browser);
     return launched.browser;
   }
@@ -182,6 +201,7 @@ export class PlaywrightSession implements EngineSession {
       return observation(null, state, screenshot);
     };
 
+    let observationError: string | null = null;
     try {
       const running = work();
       running.catch(() => undefined);
@@ -194,18 +214,22 @@ export class PlaywrightSession implements EngineSession {
       else if (error instanceof DeadlineError || (error as Error).name === 'TimeoutError') reason = `timed out after ${load.timeoutMs} ms (${message})`;
       else reason = `${this.browser}: ${message}`;
       if (crashed) this.discard();
+      observationError = reason;
       return observation(`csp-harness: ${reason}`, lastState);
     } finally {
       const ctx = context as BrowserContext | null;
+      let failed = observationError !== null;
       if (ctx) {
         try {
           await within(ctx.close(), 3000, 'closing the context');
           phase('context closed');
         } catch {
-          // A browser that cannot close a context is hung: start afresh next cell.
-          this.discard();
+          failed = true;
         }
       }
+      this.failures = failed ? this.failures + 1 : 0;
+      // A slow machine times out now and then; twice in a row means a hung browser: start afresh.
+      if (this.failures >= 2) this.discard();
       this.prepare();
     }
   }
@@ -214,6 +238,13 @@ export class PlaywrightSession implements EngineSession {
     if (this.closed) return;
     this.closed = true;
     this.spare = null;
+    const relaunch = this.relaunch;
+    this.relaunch = null;
+    if (relaunch) {
+      const launched = await within(relaunch, 30_000, `launching ${this.browser}`).catch(() => null);
+      await launched?.browser.close().catch(() => undefined);
+      if (launched?.pid) kill(launched.pid);
+    }
     const browser = this.current;
     this.current = null;
     if (browser) await within(browser.close(), 5000, `closing ${this.browser}`).catch(() => undefined);

@@ -116,7 +116,7 @@ class WebKitDriverSession implements EngineSession {
    * the site's cookies and storage cleared, back on about:blank — a warm navigation costs ~50 ms.
    * `session` (CSPH_WEBKIT_ISOLATION=session): a new MiniBrowser per cell, ~1 s more per cell.
    */
-  private recycle(sessionId: string | null): void {
+  private recycle(sessionId: string | null, mode: 'reuse' | 'session' = WEBKIT_ISOLATION): void {
     const driver = this.driver;
     if (!driver || this.closed) return;
     const client = driver.client;
@@ -133,7 +133,7 @@ class WebKitDriverSession implements EngineSession {
       await client.navigate(id, 'about:blank', 5000);
       return id;
     };
-    const run = sessionId && WEBKIT_ISOLATION === 'reuse' ? reuse(sessionId).catch(fresh) : fresh();
+    const run = sessionId && mode === 'reuse' ? reuse(sessionId).catch(fresh) : fresh();
     run.catch(() => undefined);
     this.next = run;
   }
@@ -234,8 +234,9 @@ class WebKitDriverSession implements EngineSession {
       else if (error instanceof DeadlineError || (error instanceof WebDriverError && error.error === 'timeout')) reason = `timed out after ${load.timeoutMs} ms (${message})`;
       else reason = `webkit: ${message}`;
       const timedOut = error instanceof DeadlineError || (error instanceof WebDriverError && error.error === 'timeout');
-      // A slow page leaves a working browser: back to about:blank. Anything else: a new driver and browser.
-      if (timedOut && !browserGone && sessionId) this.recycle(sessionId);
+      // A page that never loaded keeps MiniBrowser busy (its next navigation waits too): a new
+      // MiniBrowser on the same driver. Anything else: a new driver and browser.
+      if (timedOut && !browserGone && sessionId) this.recycle(sessionId, 'session');
       else this.restart();
       return observation(`csp-harness: ${reason}`, lastState);
     }
