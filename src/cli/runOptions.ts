@@ -43,6 +43,11 @@ export interface ResolvedSelection {
   scenarios: LoadedScenario[];
 }
 
+/** Placeholders replaced for validation by text of the same length, so columns in messages stay true. */
+export function forValidation(value: string): string {
+  return value.replaceAll('{{nonce}}', 'n0nceN0nc').replaceAll('{{inline-hashes}}', ' '.repeat('{{inline-hashes}}'.length));
+}
+
 const commaList = (values: string[]) => values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 
 function paramsFrom(values: string[]): Record<string, string> {
@@ -103,7 +108,7 @@ function candidatePolicies(command: string, config: UserConfig, delivery: Delive
     texts.push({ value: compiled.header, origin: config.chargebeeConfig });
   }
   if (texts.length === 0) return null;
-  loadPolicies(texts, delivery === 'report-only' ? 'report' : 'enforce', delivery === 'meta' ? 'meta' : 'header', config.lenient === true);
+  loadPolicies(texts.map((t) => ({ ...t, value: forValidation(t.value) })), delivery === 'report-only' ? 'report' : 'enforce', delivery === 'meta' ? 'meta' : 'header', config.lenient === true);
   return texts.map((t) => ({ value: t.value, delivery }));
 }
 
@@ -118,7 +123,7 @@ function scenarioPolicies(s: LoadedScenario): ReportPolicy[] {
   }
   return (s.policies ?? []).map((p, i) => {
     const d = p.delivery ?? delivery;
-    const texts = [{ value: p.value.replaceAll('{{inline-hashes}}', ''), origin: `${s.file}: /policies/${i}/value` }];
+    const texts = [{ value: forValidation(p.value), origin: `${s.file}: /policies/${i}/value` }];
     try {
       loadPolicies(texts, d === 'report-only' ? 'report' : 'enforce', d === 'meta' ? 'meta' : 'header', s.lenient === true);
     } catch (error) {

@@ -32,6 +32,9 @@ describe('violationMatches', () => {
     [{ effectiveDirective: 'connect-src', blockedURI: 'wss://webmessaging.mypurecloud.com' }, v('connect-src', 'wss://webmessaging.mypurecloud.com/v1'), true],
     [{ effectiveDirective: 'connect-src', blockedURI: 'wss://webmessaging.mypurecloud.de' }, v('connect-src', 'wss://webmessaging.mypurecloud.com/v1'), false],
     [{ effectiveDirective: 'img-src', blockedURI: 'data' }, v('img-src', 'data', 'report'), false],
+    [{ effectiveDirective: 'frame-src', blockedURI: 'https://calendly.com/' }, v('frame-src', 'https://calendly.com'), true],
+    [{ effectiveDirective: 'frame-src', blockedURI: 'https://calendly.com/' }, v('frame-src', 'https://calendly.com/x'), true],
+    [{ effectiveDirective: 'frame-src', blockedURI: 'https://calendly.com/a' }, v('frame-src', 'https://calendly.com'), false],
     [{ effectiveDirective: 'font-src', blockedURI: 'data' }, v('img-src', 'data'), false],
   ])('%j vs %j → %s', (e, a, want) => expect(violationMatches(e, a)).toBe(want));
 });

@@ -32,8 +32,9 @@ export function directiveMatches(expected: string, actual: string): boolean {
   return false;
 }
 
+/** `data:` → `data`; `https://h/` → `https://h` (engines cut a cross-origin URL to its origin). */
 function normaliseUri(uri: string): string {
-  return uri.toLowerCase().replace(/:$/, '');
+  return uri.toLowerCase().replace(/:$/, '').replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#]+)\/$/, '$1');
 }
 
 export function violationMatches(expected: ExpectedViolation, actual: ReportViolation): boolean {
