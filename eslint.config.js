@@ -32,4 +32,18 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'fetch', message: 'src/policy/ is pure: no network.' }, { name: 'process', message: 'src/policy/ is pure: no process.' }],
     },
   },
+  {
+    // Reporters are pure functions of the report model: no node, no other src/ folder.
+    files: ['src/reporters/**/*.ts'],
+    ignores: ['src/reporters/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^node:', message: 'src/reporters/ is pure: no node modules (the CLI writes files).' },
+          { regex: '^\\.\\./', message: 'src/reporters/ imports only the report model and itself.' },
+        ],
+      }],
+      'no-restricted-globals': ['error', { name: 'process', message: 'src/reporters/ is pure: no process.' }],
+    },
+  },
 );
