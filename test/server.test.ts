@@ -120,6 +120,17 @@ describe('the fixture network, through the proxy with real TLS', () => {
   });
 
   it.each([
+    ['enforce', undefined, 'enforce'],
+    ['report', undefined, 'report'],
+    ['report', 'enforce', 'report'],
+  ] as const)('a report sent to the %s endpoint with disposition %s is stored as %s (WebKit sends none)', async (endpoint, stated, want) => {
+    const id = `disposition-${endpoint}-${stated ?? 'none'}`;
+    const body = JSON.stringify({ type: 'csp-violation', 'csp-report': { 'blocked-uri': 'data', 'effective-directive': 'img-src', ...(stated ? { disposition: stated } : {}) } });
+    await get(reportUri(id, endpoint), { method: 'POST', headers: { 'content-type': 'application/csp-report' }, body });
+    expect(network.reportsFor(id)[0]?.report?.disposition).toBe(want);
+  });
+
+  it.each([
     ['application/csp-report', JSON.stringify({ 'csp-report': { 'document-uri': 'https://www.shop.test/', 'blocked-uri': 'data', 'effective-directive': 'img-src', disposition: 'enforce' } }), 'img-src', 'data'],
     ['application/csp-report', JSON.stringify({ type: 'csp-violation', 'csp-report': { 'blocked-uri': 'inline', 'violated-directive': 'script-src-elem' } }), 'script-src-elem', 'inline'],
     ['application/reports+json', JSON.stringify([{ type: 'csp-violation', age: 1, url: 'https://www.shop.test/', body: { blockedURL: 'wss://x.velaro.com/', effectiveDirective: 'connect-src', disposition: 'report' } }]), 'connect-src', 'wss://x.velaro.com/'],

@@ -36,7 +36,7 @@ the matrix: vendor × feature × browser, each failing cell naming the directive
   --baseline <report.json>   fail only on cells that regressed against it
   --update-baseline          write this run's report.json to the --baseline path
   --concurrency <n>          browser sessions at once         (default 3)
-  --timeout <ms>             per cell                         (default 10000)
+  --timeout <ms>             per cell                         (default 15000)
   --shard <i/n>              run the i-th of n deterministic slices (merge with: csp-harness merge)
   --config <path>            a config file (default: csp-harness.config.{ts,mjs,js,json} if present)
 
@@ -113,7 +113,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       browserSource: selection.browserSource,
       fixturesRoot: FIXTURES_ROOT,
       concurrency: config.concurrency ?? 3,
-      timeoutMs: config.timeout ?? 10_000,
+      timeoutMs: config.timeout ?? 15_000,
       outDir,
       signal: abort.signal,
       onBegin: (total, browsers) => {

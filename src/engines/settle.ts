@@ -16,6 +16,12 @@ export const READ_SCRIPT = `return (${READ_JS})();`;
 
 /** How long the page must stay quiet (no request, signal or probe change) to count as settled. */
 export const QUIET_MS = 300;
+/**
+ * While a probe is still pending the page must stay quiet longer: a vendor flow that is merely slow
+ * (script parse, a frame's own process) must not be cut short — that made verdicts flicker under
+ * load. A probe that never finishes (a blocked load fires no event in Firefox and WebKit) costs this.
+ */
+export const PENDING_QUIET_MS = 1000;
 export const POLL_MS = 75;
 
 export interface PageState {
@@ -98,7 +104,8 @@ export async function settle(probe: SettleProbe, deadline: number, quietMs = QUI
     const now = Date.now();
     const quietSince = Math.max(changedAt, probe.lastActivity());
     const busy = (probe.inflight() ?? 0) > 0 || state.readyState !== 'complete';
-    if (!busy && now - quietSince >= quietMs) return { state, quiet: true };
+    const needed = state.probes.some((p) => p.state === 'pending') ? Math.max(quietMs, PENDING_QUIET_MS) : quietMs;
+    if (!busy && now - quietSince >= needed) return { state, quiet: true };
     if (now + POLL_MS >= deadline) return { state, quiet: false };
     await sleep(POLL_MS);
     state = await probe.read();

@@ -10,6 +10,7 @@ import type { BrowserId, ReportBrowser, ReportCell } from '../reporters/model.ts
 import { buildCellPage } from './cellPage.ts';
 import type { Vendor } from '../vendors/types.ts';
 import { outcomeOf, statusOf } from './expect.ts';
+import { pickBrowser } from './schedule.ts';
 import { oracleFor, parseServed } from './oracle.ts';
 import type { PlannedCell } from './plan.ts';
 
@@ -65,35 +66,6 @@ function baseCell(cell: PlannedCell, version: string): ReportCell {
   };
 }
 
-interface Pool {
-  idle: EngineSession[];
-  all: Set<EngineSession>;
-  version: string;
-}
-
-/** How many sessions each browser gets: at least one, the rest by share of cells. */
-export function sessionCounts(cells: readonly PlannedCell[], concurrency: number): Map<BrowserId, number> {
-  const byBrowser = new Map<BrowserId, number>();
-  for (const c of cells) byBrowser.set(c.browser, (byBrowser.get(c.browser) ?? 0) + 1);
-  const counts = new Map<BrowserId, number>([...byBrowser.keys()].map((b) => [b, 1]));
-  let spare = Math.max(0, concurrency - counts.size);
-  while (spare > 0) {
-    let best: BrowserId | null = null;
-    let bestLoad = 0;
-    for (const [b, n] of byBrowser) {
-      const load = n / counts.get(b)!;
-      if (load > bestLoad && counts.get(b)! < n) {
-        best = b;
-        bestLoad = load;
-      }
-    }
-    if (!best) break;
-    counts.set(best, counts.get(best)! + 1);
-    spare--;
-  }
-  return counts;
-}
-
 export async function runCells(options: RunOptions): Promise<RunResult> {
   const browsersWanted = [...new Set(options.cells.map((c) => c.browser))];
   const availability = new Map<BrowserId, EngineAvailability>();
@@ -108,74 +80,86 @@ export async function runCells(options: RunOptions): Promise<RunResult> {
 
   const hosts = options.catalog.flatMap((v) => v.hosts);
   const network = await FixtureNetwork.start({ fixturesRoot: options.fixturesRoot, hosts: [...hosts] });
-  const pools = new Map<BrowserId, Pool>();
+  const versions = new Map<BrowserId, string>();
   const results: ReportCell[] = [];
   let interrupted = false;
   const finish = (cell: ReportCell) => {
     results.push(cell);
     options.onCell?.(cell);
   };
-  try {
-    const counts = sessionCounts(options.cells.filter((c) => availability.get(c.browser)!.available), options.concurrency);
-    const limits = new Map<BrowserId, ReturnType<typeof pLimit>>([...counts].map(([b, n]) => [b, pLimit(n)]));
-    for (const b of counts.keys()) pools.set(b, { idle: [], all: new Set(), version: '' });
+  const queues = new Map<BrowserId, PlannedCell[]>();
+  for (const cell of options.cells) {
+    const a = availability.get(cell.browser)!;
+    if (!a.available) finish({ ...baseCell(cell, ''), status: 'skipped', error: `${cell.browser} is not installed: ${a.install ?? 'install it'}` });
+    else queues.set(cell.browser, [...(queues.get(cell.browser) ?? []), cell]);
+  }
+  const workersOn = new Map<BrowserId, number>();
+  const open = new Set<EngineSession>();
+  // Launching is the heaviest thing a browser does: two at a time keeps two cores responsive.
+  const launches = pLimit(2);
 
-    const acquire = async (browser: BrowserId): Promise<EngineSession> => {
-      const pool = pools.get(browser)!;
-      const ready = pool.idle.pop();
-      if (ready) return ready;
-      const lane = await network.openLane();
-      const session = await options.engines[browser].launch({ proxyUrl: lane.proxyUrl, source: options.browserSource });
-      (session as EngineSession & { lane?: typeof lane }).lane = lane;
-      pool.all.add(session);
-      pool.version = session.version;
-      return session;
+  const worker = async (): Promise<void> => {
+    const lane = await network.openLane();
+    let browser: BrowserId | null = null;
+    let session: EngineSession | null = null;
+    const drop = async () => {
+      if (!session) return;
+      open.delete(session);
+      await session.close().catch(() => undefined);
+      session = null;
     };
-
-    const runOne = async (cell: PlannedCell): Promise<void> => {
-      if (options.signal?.aborted) {
-        interrupted = true;
-        finish({ ...baseCell(cell, ''), status: 'skipped', error: 'interrupted before this cell ran' });
-        return;
+    try {
+      for (;;) {
+        const next = pickBrowser(browser, { remaining: new Map([...queues].map(([b, q]) => [b, q.length])), workers: workersOn });
+        if (next === null) break;
+        if (next !== browser) {
+          await drop();
+          if (browser) workersOn.set(browser, workersOn.get(browser)! - 1);
+          browser = next;
+          workersOn.set(browser, (workersOn.get(browser) ?? 0) + 1);
+        }
+        const cell = queues.get(browser)!.shift()!;
+        if (options.signal?.aborted) {
+          interrupted = true;
+          finish({ ...baseCell(cell, ''), status: 'skipped', error: 'interrupted before this cell ran' });
+          continue;
+        }
+        if (!session) {
+          try {
+            const b = browser;
+            session = await launches(() => options.engines[b].launch({ proxyUrl: lane.proxyUrl, source: options.browserSource }));
+            open.add(session);
+            versions.set(browser, session.version);
+          } catch (error) {
+            finish({ ...baseCell(cell, versions.get(browser) ?? ''), status: 'error', outcome: cell.expectation ? 'unexpected' : null, error: `could not start ${browser}: ${(error as Error).message}` });
+            continue;
+          }
+        }
+        try {
+          finish(await loadOne(network, session, lane, cell, options));
+        } catch (error) {
+          // The session is in an unknown state: drop it; the next cell launches a fresh one.
+          await drop();
+          finish({ ...baseCell(cell, versions.get(browser) ?? ''), status: 'error', outcome: cell.expectation ? 'unexpected' : null, error: (error as Error).message });
+        }
       }
-      const pool = pools.get(cell.browser)!;
-      let session: EngineSession | null = null;
-      try {
-        session = await acquire(cell.browser);
-      } catch (error) {
-        finish({ ...baseCell(cell, pool.version), status: 'error', outcome: cell.expectation ? 'unexpected' : null, error: `could not start ${cell.browser}: ${(error as Error).message}` });
-        return;
-      }
-      const lane = (session as EngineSession & { lane?: { cellId: string | null } }).lane!;
-      try {
-        const cellResult = await loadOne(network, session, lane, cell, options);
-        finish(cellResult);
-        pool.idle.push(session);
-      } catch (error) {
-        // The session is in an unknown state: drop it, the next cell launches a fresh one.
-        pool.all.delete(session);
-        await session.close().catch(() => undefined);
-        finish({ ...baseCell(cell, pool.version), status: 'error', outcome: cell.expectation ? 'unexpected' : null, error: (error as Error).message });
-      }
-    };
-
-    const tasks: Promise<void>[] = [];
-    for (const cell of options.cells) {
-      const a = availability.get(cell.browser)!;
-      if (!a.available) {
-        finish({ ...baseCell(cell, ''), status: 'skipped', error: `${cell.browser} is not installed: ${a.install ?? 'install it'}` });
-        continue;
-      }
-      tasks.push(limits.get(cell.browser)!(() => runOne(cell)));
+    } finally {
+      await drop();
+      if (browser) workersOn.set(browser, workersOn.get(browser)! - 1);
     }
-    await Promise.all(tasks);
+  };
+
+  try {
+    const total = [...queues.values()].reduce((n, q) => n + q.length, 0);
+    const workers = Math.max(1, Math.min(options.concurrency, total));
+    await Promise.all(Array.from({ length: total === 0 ? 0 : workers }, () => worker()));
   } finally {
-    await Promise.allSettled([...pools.values()].flatMap((p) => [...p.all].map((s) => s.close())));
+    await Promise.allSettled([...open].map((s) => s.close()));
     await network.close();
   }
   // Refused while no cell was loading: the browsers' own background traffic.
   const background = [...new Set(network.unexpectedHosts.filter((u) => u.cellId === null).map((u) => u.host))];
-  for (const b of browsers) b.version = pools.get(b.id)?.version || null;
+  for (const b of browsers) b.version = versions.get(b.id) ?? null;
   // Sorted by id: a merged sharded run then reads exactly like an unsharded one.
   results.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { cells: results, browsers, backgroundHosts: background, interrupted: interrupted || (options.signal?.aborted ?? false) };

@@ -224,7 +224,9 @@ export class FixtureNetwork {
       return { statusCode: 413, headers: CORS, body: 'csp-harness: report too large' };
     }
     const parsed = parseReportBody(contentType, req.body.buffer.toString('utf8'));
-    if (parsed.ok) for (const report of parsed.reports) store(report, null);
+    // Only a report-only policy reports to `d=report` (site.ts): that settles a missing disposition.
+    const fromReportOnly = url.searchParams.get('d') === 'report';
+    if (parsed.ok) for (const report of parsed.reports) store(fromReportOnly ? { ...report, disposition: 'report' } : report, null);
     else store(null, parsed.error);
     return { statusCode: 204, headers: CORS };
   }

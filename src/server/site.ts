@@ -37,8 +37,12 @@ export function inlineHash(text: string, algorithm: 'sha256' | 'sha384' | 'sha51
   return `'${algorithm}-${createHash(algorithm).update(text, 'utf8').digest('base64')}'`;
 }
 
-export function reportUri(cellId: string): string {
-  return `https://${REPORT_HOST}/csp?cell=${encodeURIComponent(cellId)}`;
+/**
+ * The harness's own report-uri. Report-only policies report to `&d=report`: WebKit's reports carry
+ * no `disposition`, so the endpoint a report reached is what says which kind of policy sent it.
+ */
+export function reportUri(cellId: string, disposition: 'enforce' | 'report' = 'enforce'): string {
+  return `https://${REPORT_HOST}/csp?cell=${encodeURIComponent(cellId)}${disposition === 'report' ? '&d=report' : ''}`;
 }
 
 export interface PreparedPolicy {
@@ -90,7 +94,7 @@ export function renderPage(spec: PageSpec, nonce = freshNonce()): RenderedPage {
   const enforceHeaders: string[] = [];
   const reportHeaders: string[] = [];
   for (const policy of spec.policies) {
-    const served = preparePolicy(policy.value, nonce, reportUri(spec.id));
+    const served = preparePolicy(policy.value, nonce, reportUri(spec.id, policy.delivery === 'report-only' ? 'report' : 'enforce'));
     userReporting.push(...served.userReporting);
     if (policy.delivery === 'header' || policy.delivery === 'header+meta') enforceHeaders.push(served.value);
     if (policy.delivery === 'report-only') reportHeaders.push(served.value);
