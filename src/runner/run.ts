@@ -124,24 +124,36 @@ export async function runCells(options: RunOptions): Promise<RunResult> {
           finish({ ...baseCell(cell, ''), status: 'skipped', error: 'interrupted before this cell ran' });
           continue;
         }
-        if (!session) {
+        const b = browser;
+        const ensureSession = async (): Promise<EngineSession> => {
+          if (session) return session;
+          const launched = await launches(() => options.engines[b].launch({ proxyUrl: lane.proxyUrl, source: options.browserSource }));
+          open.add(launched);
+          versions.set(b, launched.version);
+          session = launched;
+          return launched;
+        };
+        // An infrastructure error (crash, hang) gets one more try in a fresh browser: a verdict must
+        // not depend on a browser that happened to stall.
+        let result: ReportCell | null = null;
+        for (let attempt = 1; attempt <= 2 && !(result && result.status !== 'error'); attempt++) {
+          if (attempt === 2) await drop();
+          let current: EngineSession;
           try {
-            const b = browser;
-            session = await launches(() => options.engines[b].launch({ proxyUrl: lane.proxyUrl, source: options.browserSource }));
-            open.add(session);
-            versions.set(browser, session.version);
+            current = await ensureSession();
           } catch (error) {
-            finish({ ...baseCell(cell, versions.get(browser) ?? ''), status: 'error', outcome: cell.expectation ? 'unexpected' : null, error: `could not start ${browser}: ${(error as Error).message}` });
+            result = { ...baseCell(cell, versions.get(b) ?? ''), status: 'error', outcome: cell.expectation ? 'unexpected' : null, error: `could not start ${b}: ${(error as Error).message}` };
             continue;
           }
+          try {
+            const loaded = await loadOne(network, current, lane, cell, options);
+            result = attempt === 2 && loaded.status === 'error' ? { ...loaded, error: `${loaded.error} (also on a second try in a fresh browser)` } : loaded;
+          } catch (error) {
+            await drop();
+            result = { ...baseCell(cell, versions.get(b) ?? ''), status: 'error', outcome: cell.expectation ? 'unexpected' : null, error: (error as Error).message };
+          }
         }
-        try {
-          finish(await loadOne(network, session, lane, cell, options));
-        } catch (error) {
-          // The session is in an unknown state: drop it; the next cell launches a fresh one.
-          await drop();
-          finish({ ...baseCell(cell, versions.get(browser) ?? ''), status: 'error', outcome: cell.expectation ? 'unexpected' : null, error: (error as Error).message });
-        }
+        finish(result!);
       }
     } finally {
       await drop();
