@@ -85,7 +85,7 @@ describe('csp-harness run --vendor genesys with the seed us-east-1 header', { ti
     const whole = await cli(...args, '--out', join(OUT, 'whole'));
     const s1 = await cli(...args, '--shard', '1/2', '--out', join(OUT, 's1'));
     const s2 = await cli(...args, '--shard', '2/2', '--out', join(OUT, 's2'));
-    expect([whole.code, s1.code, s2.code].every((c) => c === 0 || c === 1)).toBe(true);
+    expect([whole.code, s1.code, s2.code].every((c) => c === 0 || c === 1), [whole, s1, s2].map((r) => `${r.code}: ${r.stderr.slice(-400)}`).join('\n')).toBe(true);
     const merged = await cli('merge', join(OUT, 's1', 'report.json'), join(OUT, 's2', 'report.json'), '--reporter', 'json', '--out', join(OUT, 'merged'));
     expect(merged.code).toBe(whole.code);
     const a = readReport(join(OUT, 'whole'));

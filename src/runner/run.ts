@@ -118,7 +118,9 @@ export async function runCells(options: RunOptions): Promise<RunResult> {
           browser = next;
           workersOn.set(browser, (workersOn.get(browser) ?? 0) + 1);
         }
-        const cell = queues.get(browser)!.shift()!;
+        // Another worker may have taken the last cell while this one was switching browsers.
+        const cell = queues.get(browser)!.shift();
+        if (!cell) continue;
         if (options.signal?.aborted) {
           interrupted = true;
           finish({ ...baseCell(cell, ''), status: 'skipped', error: 'interrupted before this cell ran' });

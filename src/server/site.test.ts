@@ -16,13 +16,13 @@ describe('preparePolicy', () => {
 
 describe('renderPage', () => {
   it.each([
-    ['header', 'content-security-policy', false],
-    ['report-only', 'content-security-policy-report-only', false],
-    ['meta', null, true],
-    ['header+meta', 'content-security-policy', true],
-  ] as const)('delivery %s', (delivery, header, meta) => {
+    ['header', 'content-security-policy', false, ''],
+    ['report-only', 'content-security-policy-report-only', false, '&d=report'],
+    ['meta', null, true, ''],
+    ['header+meta', 'content-security-policy', true, ''],
+  ] as const)('delivery %s', (delivery, header, meta, endpoint) => {
     const page = renderPage({ id: 'c', policies: [{ value: "img-src 'self'", delivery }], body: '<p nonce="{{nonce}}">' }, 'ABC');
-    if (header) expect(page.headers[header]).toEqual(["img-src 'self'; report-uri https://reports.csp-harness.test/csp?cell=c"]);
+    if (header) expect(page.headers[header]).toEqual([`img-src 'self'; report-uri https://reports.csp-harness.test/csp?cell=c${endpoint}`]);
     expect(page.body.includes('http-equiv="Content-Security-Policy" content="img-src \'self\'"')).toBe(meta);
     expect(page.body).toContain('<p nonce="ABC">');
   });
