@@ -78,6 +78,12 @@ describe('csp-harness run --vendor genesys with the seed us-east-1 header', { ti
     expect(regressed.code, regressed.stderr).toBe(1);
     for (const c of icons) expect(regressed.stderr).toContain(c.id);
     expect(regressed.stderr).toMatch(/img-src blocked data/);
+    // The "broken icons" cells carry a screenshot of the page as the browser drew it.
+    for (const c of readReport(join(OUT, 'b2')).cells.filter((x) => x.feature === 'icons')) {
+      expect(c.screenshot, c.id).toMatch(/^screenshots\/.+\.png$/);
+      const png = readFileSync(join(OUT, 'b2', c.screenshot!));
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+    }
   });
 
   it('two shards merge into the same matrix as the unsharded run', async () => {
