@@ -27,6 +27,8 @@ export interface RunOptions {
   onBegin?: (total: number, browsers: ReportBrowser[]) => void;
   onCell?: (cell: ReportCell) => void;
   signal?: AbortSignal;
+  /** Extra latency per stub host (a slow vendor), passed to the fixture network: reliability checks. */
+  delays?: Record<string, number>;
 }
 
 export interface RunResult {
@@ -79,7 +81,7 @@ export async function runCells(options: RunOptions): Promise<RunResult> {
   options.onBegin?.(options.cells.length, browsers);
 
   const hosts = options.catalog.flatMap((v) => v.hosts);
-  const network = await FixtureNetwork.start({ fixturesRoot: options.fixturesRoot, hosts: [...hosts] });
+  const network = await FixtureNetwork.start({ fixturesRoot: options.fixturesRoot, hosts: [...hosts], delays: options.delays });
   const versions = new Map<BrowserId, string>();
   const results: ReportCell[] = [];
   let interrupted = false;
