@@ -1,7 +1,7 @@
 // Chromium through Playwright over CDP: the proxy is given at launch, every context inherits it.
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright';
-import { PlaywrightSession } from './playwrightSession.ts';
+import { HARNESS_HANDLES_SIGNALS, PlaywrightSession } from './playwrightSession.ts';
 import type { BrowserSource, Engine, EngineAvailability, EngineSession, LaunchOptions } from './types.ts';
 
 export const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -79,6 +79,7 @@ export const chromiumEngine: Engine = {
           args: [...CHROMIUM_ARGS, ...BACKGROUND_ARGS],
           proxy: { server: options.proxyUrl, bypass: CHROMIUM_BACKGROUND_HOSTS.join(',') },
           timeout: 30_000,
+          ...HARNESS_HANDLES_SIGNALS,
         }),
     });
   },

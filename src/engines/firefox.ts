@@ -3,7 +3,7 @@
 // `proxy` launch option is not applied over BiDi (../shared/design/browsers.md).
 import { existsSync } from 'node:fs';
 import { firefox } from 'playwright';
-import { PlaywrightSession } from './playwrightSession.ts';
+import { HARNESS_HANDLES_SIGNALS, PlaywrightSession } from './playwrightSession.ts';
 import type { BrowserSource, Engine, EngineAvailability, EngineSession, LaunchOptions } from './types.ts';
 
 export const SYSTEM_FIREFOX = ['/usr/bin/firefox-esr', '/usr/bin/firefox'];
@@ -81,8 +81,8 @@ export const firefoxEngine: Engine = {
       processNeedle: 'firefox',
       launch: () =>
         own
-          ? firefox.launch({ executablePath, firefoxUserPrefs, proxy: { server: options.proxyUrl }, timeout: 60_000 })
-          : firefox.launch({ channel: 'moz-firefox', executablePath, firefoxUserPrefs, timeout: 60_000 }),
+          ? firefox.launch({ executablePath, firefoxUserPrefs, proxy: { server: options.proxyUrl }, timeout: 60_000, ...HARNESS_HANDLES_SIGNALS })
+          : firefox.launch({ channel: 'moz-firefox', executablePath, firefoxUserPrefs, timeout: 60_000, ...HARNESS_HANDLES_SIGNALS }),
     });
   },
 };

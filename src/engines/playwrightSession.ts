@@ -14,6 +14,12 @@ export interface PlaywrightLauncher {
   processNeedle: string;
 }
 
+/**
+ * Launch options every Playwright launch takes: signals are ours (processes.ts kills the browsers,
+ * the CLI writes the report). Playwright's own SIGINT handler would exit(130) before the report.
+ */
+export const HARNESS_HANDLES_SIGNALS = { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false } as const;
+
 /** Time kept back from a cell's budget for reading, a screenshot and closing the context. */
 const RESERVE_MS = 600;
 

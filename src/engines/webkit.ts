@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { webkit } from 'playwright';
-import { PlaywrightSession } from './playwrightSession.ts';
+import { HARNESS_HANDLES_SIGNALS, PlaywrightSession } from './playwrightSession.ts';
 import { commandLine, descendantsOf, isAlive, kill, track } from './processes.ts';
 import { DeadlineError, LISTENER_JS, phaseClock, READ_SCRIPT, settle, sleep, toPageState, within, type PageState } from './settle.ts';
 import type { BrowserSource, CellLoad, CellObservation, Engine, EngineAvailability, EngineSession, LaunchOptions, RawSignal } from './types.ts';
@@ -276,7 +276,7 @@ export const webkitEngine: Engine = {
     const found = await webkitEngine.detect(options.source);
     if (!found.available) throw new Error(`csp-harness: WebKit is not installed; install it: ${found.install}`);
     if (found.source === 'playwright') {
-      return PlaywrightSession.start({ browser: 'webkit', processNeedle: 'pw_run', launch: () => webkit.launch({ proxy: { server: options.proxyUrl }, timeout: 30_000 }) });
+      return PlaywrightSession.start({ browser: 'webkit', processNeedle: 'pw_run', launch: () => webkit.launch({ proxy: { server: options.proxyUrl }, timeout: 30_000, ...HARNESS_HANDLES_SIGNALS }) });
     }
     const display = await acquireDisplay();
     const session = new WebKitDriverSession(display, minibrowser()!, options.proxyUrl);
