@@ -62,6 +62,7 @@ describe('symbols', () => {
   it.each<[string, Partial<ReportCell>, string]>([
     ['pass', { status: 'pass', violations: [] }, '✓'],
     ['fail with directives', {}, '✗ img-src'],
+    ['several directives, in one order whatever order the engine saw them', { violations: [{ ...base.violations[0]!, effectiveDirective: 'img-src' }, { ...base.violations[0]!, effectiveDirective: 'font-src' }, { ...base.violations[0]!, effectiveDirective: 'img-src' }] }, '✗ font-src,img-src'],
     ['fail by probe only', { violations: [] }, '✗ probe'],
     ['report-only violations do not block', { violations: [{ ...base.violations[0]!, disposition: 'report' }] }, '✗ probe'],
     ['error', { status: 'error' }, '!'],

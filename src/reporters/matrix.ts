@@ -122,7 +122,8 @@ export const SYMBOL = { pass: '✓', fail: '✗', error: '!', skipped: '–' } a
 /** The directives that blocked the cell (enforced violations), in first-seen order. */
 export function blockingDirectives(cell: ReportCell): string[] {
   const enforced = cell.violations.filter((v) => v.disposition === 'enforce').map((v) => v.effectiveDirective);
-  return [...new Set(enforced)];
+  // Sorted: engines report the same violations in different orders; the matrix must not show that.
+  return [...new Set(enforced)].sort();
 }
 
 /** `✓`, `✗ img-src`, `!`, `–`. */
