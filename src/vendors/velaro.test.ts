@@ -35,7 +35,7 @@ describe('velaro catalog entry', () => {
   it('has the contract ids, features and params', () => {
     expect(velaro.id).toBe('velaro');
     expect(velaro.features.map((f) => f.id)).toEqual(FEATURES);
-    expect(velaro.params.map((p) => p.key)).toEqual(['embed', 'signalr', 'nonceOnTag']);
+    expect(velaro.params.map((p) => p.key)).toEqual(['embed', 'signalr', 'widgetVersion', 'nonceOnTag']);
     expect(velaro.params.find((p) => p.key === 'embed')?.default).toBe('external');
     for (const p of velaro.params) expect(p.values).toContain(p.default);
     expect(velaro.seed).toBe('001_1abeb4a377821cb3.txt');
@@ -152,6 +152,22 @@ describe('velaro requests against the spec oracle', () => {
     expect(oracle(value, 'realtime', { signalr: 'azure' }, true).allowed).toBe(true);
   });
 
+  it.each([
+    ['current', true],
+    ['legacy', false],
+  ])("widgetVersion=%s under the domain allow-list (no 'unsafe-eval'): allowed %s", (widgetVersion, allowed) => {
+    const allowlist = velaro.documentedPolicies.find((p) => p.id === 'velaro-allowlist')!.value!;
+    const verdict = oracle(allowlist, 'widget', { widgetVersion }, false);
+    expect(verdict.allowed).toBe(allowed);
+    if (!allowed) expect(verdict.blockedRequest?.type).toBe('eval');
+    expect(oracle("script-src 'self' https://app-cdn.velaro.com 'unsafe-eval';", 'widget', { widgetVersion }, false).allowed).toBe(true);
+  });
+
+  it('the legacy widget compiles its templates with new Function in frame.js', () => {
+    const frame = readFileSync(join(root, 'fixtures/velaro/app-cdn.velaro.com/frame.js'), 'utf8');
+    expect(frame).toMatch(/widgetVersion === 'legacy'[\s\S]*new Function\(/);
+  });
+
   it('the hash alternative matches the stub snippet', () => {
     const value = `script-src 'self' ${inlineHash(VELARO_SNIPPET)} 'strict-dynamic';`;
     expect(oracle(value, 'widget', { embed: 'inline' }, false).allowed).toBe(true);
@@ -170,13 +186,13 @@ describe('velaro requests against the spec oracle', () => {
 describe('velaro scenarios', () => {
   const dir = join(root, 'scenarios', 'velaro');
   it('cover every documented policy and every troubleshooting row', () => {
-    const scenarios = ['allowlist', 'nonce-aspnet', 'nonce', 'hash', 'report-only', 'ts-script-src', 'ts-nonce-missing', 'ts-connect-src', 'ts-img-src', 'ts-static-nonce', 'ts-font-src', 'ts-frame-src-blob'].map(
+    const scenarios = ['allowlist', 'nonce-aspnet', 'nonce', 'hash', 'report-only', 'ts-script-src', 'ts-nonce-missing', 'ts-connect-src', 'ts-img-src', 'ts-static-nonce', 'ts-font-src', 'ts-frame-src-blob', 'ts-unsafe-eval'].map(
       (name) => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as { id: string; vendor: string; kind: string; features?: string[] },
     );
     for (const s of scenarios) {
       expect(s.vendor).toBe('velaro');
       for (const f of s.features ?? []) expect(FEATURES).toContain(f);
     }
-    expect(scenarios.filter((s) => s.kind === 'troubleshooting')).toHaveLength(7);
+    expect(scenarios.filter((s) => s.kind === 'troubleshooting')).toHaveLength(8);
   });
 });

@@ -43,6 +43,13 @@ const PARAMS: readonly VendorParam[] = [
     description: "realtime transport: Velaro's own SignalR hub (wss://*.velaro.com) or Azure SignalR Service (https://*.service.signalr.net)",
   },
   {
+    key: 'widgetVersion',
+    values: ['current', 'legacy'] as const,
+    default: 'current',
+    description:
+      "the widget build: the current one (no eval, as the seed says) or a legacy one that compiles its templates with new Function — the troubleshooting row 'Refused to evaluate a string as JavaScript'",
+  },
+  {
     key: 'nonceOnTag',
     values: ['policy', 'missing', 'fresh'] as const,
     default: 'policy',
@@ -130,7 +137,13 @@ function tagNonce(params: Record<string, string>, options: PageOptions): boolean
 }
 
 function resolved(params: Record<string, string>): Record<string, string> {
-  return { ...params, embed: param(params, 'embed'), signalr: param(params, 'signalr'), nonceOnTag: param(params, 'nonceOnTag') };
+  return {
+    ...params,
+    embed: param(params, 'embed'),
+    signalr: param(params, 'signalr'),
+    widgetVersion: param(params, 'widgetVersion'),
+    nonceOnTag: param(params, 'nonceOnTag'),
+  };
 }
 
 function page(feature: string, params: Record<string, string>, options: PageOptions): VendorPage {
@@ -210,7 +223,9 @@ function featureRequests(feature: string, signalr: string): FeatureRequest[] {
 function requests(feature: string, params: Record<string, string>, options: PageOptions): FeatureRequest[] {
   checkFeature(feature);
   const all = resolved(params);
-  return [...embedRequests(all.embed as EmbedForm, tagNonce(all, options)), ...featureRequests(feature, param(all, 'signalr'))];
+  // The legacy widget compiles its templates (new Function) in frame.js, before any feature runs.
+  const legacy: FeatureRequest[] = all.widgetVersion === 'legacy' ? [{ type: 'eval', url: '' }] : [];
+  return [...embedRequests(all.embed as EmbedForm, tagNonce(all, options)), ...legacy, ...featureRequests(feature, param(all, 'signalr'))];
 }
 
 export const velaro: Vendor = {
