@@ -189,8 +189,15 @@ export class FixtureNetwork {
 
   private async fromFixtures(route: HostRoute, url: URL) {
     const target = `${this.staticOrigin}/${route.dir}${url.pathname}`;
-    const response = await fetch(target);
-    const body = Buffer.from(await response.arrayBuffer());
+    let response: Response;
+    let body: Buffer;
+    try {
+      response = await fetch(target);
+      body = Buffer.from(await response.arrayBuffer());
+    } catch (error) {
+      // Only while the network closes (Ctrl-C): answer the browser, instead of mockttp printing a warning.
+      return { statusCode: 503, headers: { 'content-type': 'text/plain' }, body: `csp-harness: the fixture server did not answer (${(error as Error).message}).` };
+    }
     const headers: Record<string, string> = { ...CORS, 'cache-control': 'no-store' };
     const type = response.headers.get('content-type');
     if (type) headers['content-type'] = type;
