@@ -80,6 +80,8 @@ const FLAGS: [string, string[], RegExp][] = [
   ['concurrency zero', ['run', '--policy', ok, '--concurrency', '0'], /--concurrency expects a whole number/],
   ['timeout not a number', ['run', '--policy', ok, '--timeout', 'soon'], /--timeout expects a whole number/],
   ['bad shard', ['run', '--policy', ok, '--shard', '4/3'], /--shard expects i\/n/],
+  ['unknown screenshots choice', ['run', '--policy', ok, '--screenshots', 'sometimes'], /--screenshots "sometimes" is not one of: failing, all/],
+  ['config screenshots of the wrong type', ['run', '--config', file('shots.config.json', '{"screenshots": true}')], /"screenshots" must be a string/],
   ['missing baseline', ['run', '--policy', ok, '--baseline', join(dir, 'nope.json')], /cannot read --baseline/],
   ['baseline that is not a report', ['run', '--policy', ok, '--baseline', file('notreport.json', '{"cells": 3}')], /is not a report\.json/],
   ['update-baseline without a path', ['run', '--policy', ok, '--update-baseline'], /--update-baseline needs --baseline/],

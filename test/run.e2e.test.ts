@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { GENESYS_US_EAST_1_HEADER } from '../src/vendors/genesys.ts';
 import { parseReport } from '../src/reporters/json.ts';
 import type { Report } from '../src/reporters/model.ts';
+import { darkPixels, decodePng, differingPixels } from './helpers/png.ts';
 
 const exec = promisify(execFile);
 const CLI = join(import.meta.dirname, '..', 'bin', 'csp-harness.js');
@@ -66,7 +67,7 @@ describe('csp-harness run --vendor genesys with the seed us-east-1 header', { ti
   it('a baseline run against itself exits 0; without data: in img-src it exits 1 and names the regressed cells', async () => {
     const baseline = join(OUT, 'baseline.json');
     const args = ['run', '--vendor', 'genesys', '--feature', 'icons,api', '--param', 'embed=self', '--reporter', 'json'];
-    const written = await cli(...args, '--policy', ICONS_OK, '--out', join(OUT, 'b0'), '--baseline', baseline, '--update-baseline');
+    const written = await cli(...args, '--policy', ICONS_OK, '--out', join(OUT, 'b0'), '--baseline', baseline, '--update-baseline', '--screenshots', 'all');
     expect(existsSync(baseline), written.stderr).toBe(true);
     const base = JSON.parse(readFileSync(baseline, 'utf8')) as Report;
     const icons = base.cells.filter((c) => c.feature === 'icons');
@@ -78,11 +79,18 @@ describe('csp-harness run --vendor genesys with the seed us-east-1 header', { ti
     expect(regressed.code, regressed.stderr).toBe(1);
     for (const c of icons) expect(regressed.stderr).toContain(c.id);
     expect(regressed.stderr).toMatch(/img-src blocked data/);
-    // The "broken icons" cells carry a screenshot of the page as the browser drew it.
+    // The "broken icons" cells carry a screenshot of the page as the browser drew it, and the icons
+    // are visibly missing from it: the strip where the passing run (--screenshots all) drew them differs.
+    const passing = new Map(base.cells.filter((c) => c.feature === 'icons').map((c) => [c.browser, c]));
     for (const c of readReport(join(OUT, 'b2')).cells.filter((x) => x.feature === 'icons')) {
       expect(c.screenshot, c.id).toMatch(/^screenshots\/.+\.png$/);
-      const png = readFileSync(join(OUT, 'b2', c.screenshot!));
-      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      const broken = decodePng(readFileSync(join(OUT, 'b2', c.screenshot!)));
+      const ok = passing.get(c.browser);
+      expect(ok?.screenshot, `${c.browser}: the passing icons cell has a screenshot with --screenshots all`).toMatch(/^screenshots\/.+\.png$/);
+      const drawn = decodePng(readFileSync(join(OUT, 'b0', ok!.screenshot!)));
+      const strip: [number, number, number, number] = [0, 0, 260, 40];
+      expect(darkPixels(drawn, strip), `${c.browser}: icons drawn in the passing screenshot`).toBeGreaterThan(50);
+      expect(differingPixels(drawn, broken, strip), `${c.browser}: the broken-icons screenshot differs where the icons were`).toBeGreaterThan(100);
     }
   });
 

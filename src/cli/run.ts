@@ -38,6 +38,7 @@ the matrix: vendor × feature × browser, each failing cell naming the directive
   --concurrency <n>          browser sessions at once         (default 3)
   --timeout <ms>             per cell                         (default 15000)
   --shard <i/n>              run the i-th of n deterministic slices (merge with: csp-harness merge)
+  --screenshots <which>      failing | all: which cells keep a screenshot  (default failing)
   --config <path>            a config file (default: csp-harness.config.{ts,mjs,js,json} if present)
 
 Without a policy option it runs the scenario files given (default: scenarios/), each carrying
@@ -59,6 +60,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       concurrency: { type: 'string' },
       timeout: { type: 'string' },
       shard: { type: 'string' },
+      screenshots: { type: 'string' },
     },
     true,
   );
@@ -70,6 +72,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const { config } = selection;
   const reporterIds = (config.reporters && config.reporters.length > 0 ? config.reporters : DEFAULT_REPORTERS).map((r) => oneOf('run', 'reporter', r, REPORTER_IDS));
   const outDir = resolve(config.out ?? 'csp-report');
+  const screenshots = oneOf('run', 'screenshots', config.screenshots ?? 'failing', ['failing', 'all'] as const);
   const baselinePath = config.baseline ? resolve(config.baseline) : null;
   const updateBaseline = flag(args, 'update-baseline');
   if (updateBaseline && !baselinePath) throw new UsageError('CSPH_NO_BASELINE', 'run: --update-baseline needs --baseline <path> to write to.');
@@ -115,6 +118,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       concurrency: config.concurrency ?? 3,
       timeoutMs: config.timeout ?? 15_000,
       outDir,
+      screenshots,
       signal: abort.signal,
       onBegin: (total, browsers) => {
         for (const b of browsers) if (b.status === 'missing') io.err(`csp-harness: ${b.id} is not installed: its cells are skipped. Install it with: ${b.install ?? '?'}`);

@@ -88,6 +88,7 @@ export function configFromFlags(args: Parsed): UserConfig {
     concurrency: numberOption(args, 'concurrency'),
     timeout: numberOption(args, 'timeout'),
     shard: stringOption(args, 'shard'),
+    screenshots: stringOption(args, 'screenshots') as UserConfig['screenshots'],
   };
 }
 

@@ -26,6 +26,8 @@ export interface UserConfig {
   concurrency?: number;
   timeout?: number;
   shard?: string;
+  /** Which cells get a screenshot: the failing ones (default) or all. */
+  screenshots?: 'failing' | 'all';
 }
 
 /** Identity, for types in `csp-harness.config.ts`: `export default defineConfig({ … })`. */
@@ -54,6 +56,7 @@ const KEYS: Record<keyof UserConfig, KeyKind> = {
   concurrency: 'number',
   timeout: 'number',
   shard: 'string',
+  screenshots: 'string',
 };
 
 export class ConfigError extends Error {

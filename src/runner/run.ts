@@ -24,6 +24,8 @@ export interface RunOptions {
   timeoutMs: number;
   /** Screenshots go to `<outDir>/screenshots/`. */
   outDir: string;
+  /** Which cells keep a screenshot: those that did not pass (default), or every one. */
+  screenshots?: 'failing' | 'all';
   onBegin?: (total: number, browsers: ReportBrowser[]) => void;
   onCell?: (cell: ReportCell) => void;
   signal?: AbortSignal;
@@ -201,7 +203,7 @@ async function loadOne(
       timeoutMs: options.timeoutMs,
       wantScreenshot: (obs) => {
         const probe = obs.probes.find((p) => p.feature === cell.feature);
-        return obs.error === null && (probe?.state !== 'ok' || obs.signals.length > 0);
+        return obs.error === null && (options.screenshots === 'all' || probe?.state !== 'ok' || obs.signals.length > 0);
       },
     });
   } finally {
@@ -216,7 +218,7 @@ async function loadOne(
   const status = statusOf(probe.ok, violations, observation.error);
   const { outcome } = outcomeOf(status, violations, cell.expectation);
   let screenshot: string | null = null;
-  if (observation.screenshot && status !== 'pass') {
+  if (observation.screenshot && (status !== 'pass' || options.screenshots === 'all')) {
     const rel = join('screenshots', `${fileSafe(cell.id)}.png`);
     mkdirSync(join(options.outDir, 'screenshots'), { recursive: true });
     writeFileSync(join(options.outDir, rel), observation.screenshot);
