@@ -83,6 +83,27 @@ describe('the HTML report in Chromium', () => {
     await page.context().close();
   });
 
+  it('shows the whole matrix across the page while no evidence is open, long scenario labels included', async () => {
+    const long = testReport();
+    for (const c of long.cells) {
+      c.scenario = 'customerio-in-app-without-unsafe-inline-style';
+      c.params = { ...c.params, embed: 'external', install: 'snippet', signalr: 'velaro' };
+    }
+    const file = join(dir, 'long.html');
+    writeFileSync(file, renderHtml(long));
+    const { page } = await open(pathToFileURL(file).href);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    expect(await page.locator('#evidence').isHidden()).toBe(true);
+    const fit = await page.evaluate(() => {
+      const main = document.querySelector('main')!;
+      const last = document.querySelector('#matrix thead th:last-child')!.getBoundingClientRect();
+      return { overflow: main.scrollWidth - main.clientWidth, right: Math.round(last.right), viewport: window.innerWidth };
+    });
+    expect(fit.overflow, JSON.stringify(fit)).toBeLessThanOrEqual(0);
+    expect(fit.right).toBeLessThanOrEqual(fit.viewport);
+    await page.context().close();
+  });
+
   it('filters by browser: only the webkit column remains', async () => {
     const { page } = await open();
     await page.selectOption('#filter-browser', 'webkit');

@@ -34,6 +34,16 @@ describe('renderHtml', () => {
     expect(HTML_CSP).toMatch(/^default-src 'none'/);
   });
 
+  it.each([
+    [1, ' open', '1 policy'],
+    [3, ' open', '3 policies'],
+    [60, '', '60 policies'],
+  ])('with %i policies, the list is folded only when long (the matrix comes first)', (n, open, summary) => {
+    const r = testReport();
+    r.policies = Array.from({ length: n }, (_, i) => ({ value: `img-src 'self' https://p${i}.example`, delivery: 'header' as const }));
+    expect(renderHtml(r)).toContain(`<details id="policies-box"${open}><summary>${summary}</summary>`);
+  });
+
   it('cannot be broken out of by report text', () => {
     const hostile = testReport();
     hostile.cells[0]!.vendor = '</script><script>alert(1)</script><!--';

@@ -107,7 +107,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 <h1>${escapeHtml(title)}</h1>
 <p id="summary">${escapeHtml(summaryLine(report))}</p>
 <p id="run" class="muted"></p>
-<div id="policies"></div>
+<details id="policies-box"${report.policies.length <= 3 ? ' open' : ''}><summary>${report.policies.length === 1 ? '1 policy' : `${report.policies.length} policies`}</summary><div id="policies"></div></details>
 <noscript><p>This report draws itself with JavaScript; report.json holds the same data.</p></noscript>
 </header>
 <nav id="filters">

@@ -10,10 +10,12 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-
 [hidden] { display: none !important; }
 #filters { display: flex; gap: 16px; flex-wrap: wrap; align-items: center; padding: 8px 0; border-bottom: 1px solid var(--line); position: sticky; top: 0; background: Canvas; z-index: 2; }
 #layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(280px, 2fr); gap: 24px; align-items: start; }
+#layout:has(> #evidence[hidden]) { grid-template-columns: minmax(0, 1fr); }
 @media (max-width: 900px) { #layout { grid-template-columns: 1fr; } }
 main { overflow-x: auto; }
 table { border-collapse: collapse; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left; white-space: nowrap; }
+tbody th { white-space: normal; min-width: 14em; }
 thead th { position: sticky; top: 44px; background: Canvas; }
 td.cell button, .diff button { font: inherit; border: 1px solid transparent; border-radius: 4px; background: none; padding: 1px 6px; cursor: pointer; color: inherit; }
 td.cell button:hover, td.cell button:focus { border-color: var(--line); }
