@@ -179,7 +179,9 @@ export function rowLabel(row: MatrixRow, matrix: Pick<Matrix, 'showPolicy'>): st
 export function summaryLine(report: Report): string {
   const s = report.summary;
   const total = s.pass + s.fail + s.error + s.skipped;
-  let line = `${total} cells: ${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.skipped} skipped — ${s.unexpected} unexpected`;
+  let line = `${total} cells: ${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.skipped} skipped`;
+  // "unexpected" means against a scenario's expectation: a run of --policy candidates has none.
+  if (report.cells.some((c) => c.expected !== null)) line += ` — ${s.unexpected} unexpected`;
   const regressions = report.run?.regressions;
   if (regressions) line += `, ${regressions.length} regressed against the baseline`;
   return line;

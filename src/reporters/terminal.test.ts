@@ -34,11 +34,30 @@ describe('renderTerminal', () => {
     expect(coloured.replace(ANSI, '')).toBe(plain);
   });
 
+  it.each<[string, (c: ReportCell) => void, RegExp, boolean]>([
+    ['a failing --policy cell (no expectation): ✗, with its fix on the next line', (c) => Object.assign(c, { expected: null, outcome: null }), /^✗ \S+: img-src blocked data.*\n {4}fix: img-src 'self' data:$/m, false],
+    ['an unexpected scenario cell: *, with its fix', (c) => Object.assign(c, { expected: 'pass', outcome: 'unexpected' }), /^\* \S+: img-src blocked data.*\n {4}fix: img-src 'self' data:$/m, true],
+  ])('%s', (_name, change, note, countsUnexpected) => {
+    const report = testReport();
+    report.cells = report.cells.filter((c) => c.feature === 'icons' && c.status === 'fail').slice(0, 1);
+    const cell = report.cells[0]!;
+    change(cell);
+    cell.fix = "img-src 'self' data:";
+    report.summary = summarize(report.cells);
+    const out = renderTerminal(report);
+    expect(out).toMatch(note);
+    // "unexpected" is only counted where a scenario set an expectation.
+    expect(out.trimEnd().split('\n').at(-1)).toBe(`1 cells: 0 pass, 1 fail, 0 error, 0 skipped${countsUnexpected ? ' — 1 unexpected' : ''}`);
+  });
+
   it('keeps control characters in report text from reaching the terminal', () => {
     const report = testReport();
     const cell = report.cells.find((c) => c.status === 'error') as ReportCell;
     cell.error = 'boom\x1b[2J\x07\r\nnext';
+    const failing = report.cells.find((c) => c.status === 'fail' && c.outcome === 'unexpected') as ReportCell;
+    failing.fix = "img-src 'self'\r\n\x1b[31m data:";
     const out = renderTerminal(report);
+    expect(out).toContain("    fix: img-src 'self' [31m data:");
     expect(out).not.toContain('\x1b');
     expect(out).toContain('error: boom [2J next');
   });

@@ -101,22 +101,27 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
   out.push('');
   out.push(paint('dim', LEGEND));
 
+  // Each note is one entry (deduplicated as a whole); report text in it is made one line, so only the
+  // fix line that follows a failing cell starts a line of its own.
   const notes: string[] = [];
   for (const row of matrix.rows) {
-    for (const note of disagreementNotes(row, matrix.browsers)) notes.push(`≠ ${row.vendor}/${row.feature}: ${note}`);
+    for (const note of disagreementNotes(row, matrix.browsers)) notes.push(oneLine(`≠ ${row.vendor}/${row.feature}: ${note}`));
   }
   for (const cell of report.cells) {
     if (!isProblem(cell)) continue;
-    notes.push(`* ${cell.id}: ${problemText(cell)}`);
+    // `*` marks an outcome against its scenario's expectation; without one a failing cell is just ✗.
+    const mark = cell.outcome === 'unexpected' ? '*' : cell.status === 'error' ? '!' : '✗';
+    const fix = cell.status === 'fail' ? (cell.fix ?? cell.oracle?.fix ?? null) : null;
+    notes.push(`${oneLine(`${mark} ${cell.id}: ${problemText(cell)}`)}${fix ? `\n    fix: ${oneLine(fix)}` : ''}`);
   }
   const skipReasons = new Set(
     report.cells.filter((cell) => cell.status === 'skipped' && cell.error).map((cell) => `– ${cell.browser}: ${cell.error ?? ''}`),
   );
-  notes.push(...skipReasons);
+  notes.push(...[...skipReasons].map(oneLine));
   for (const browser of report.run?.browsers ?? []) {
-    if (browser.status === 'missing') notes.push(`– ${browser.id} is missing${browser.install ? `: run ${browser.install}` : ''}`);
+    if (browser.status === 'missing') notes.push(oneLine(`– ${browser.id} is missing${browser.install ? `: run ${browser.install}` : ''}`));
   }
-  if (notes.length > 0) out.push('', ...[...new Set(notes)].map(oneLine));
+  if (notes.length > 0) out.push('', ...new Set(notes));
 
   out.push('', paint(report.summary.unexpected > 0 ? 'red' : 'green', summaryLine(report)));
   return out.join('\n') + '\n';
