@@ -94,6 +94,19 @@ describe('csp-harness run --vendor genesys with the seed us-east-1 header', { ti
     }
   });
 
+  it("a failing cell's screenshot adds no violation of its own (Playwright inserts a <style> in Firefox)", async () => {
+    // No 'unsafe-inline' for styles and no data: for images: the icons fail, and the screenshot is taken.
+    const strict = "default-src 'self'; script-src 'self' https://apps.mypurecloud.com; img-src 'self' https://apps.mypurecloud.com";
+    const out = join(OUT, 'strict-style');
+    const run = await cli('run', '--vendor', 'genesys', '--feature', 'icons', '--param', 'embed=self', '--browser', 'firefox,chromium', '--policy', strict, '--reporter', 'json', '--out', out);
+    expect(run.code, run.stderr).toBe(1);
+    for (const c of readReport(out).cells) {
+      expect(c.screenshot, c.id).not.toBeNull();
+      const directives = new Set(c.violations.map((v) => v.effectiveDirective));
+      expect([...directives].sort(), `${c.id}: ${JSON.stringify(c.violations)}`).toEqual(['font-src', 'img-src']);
+    }
+  });
+
   it('two shards merge into the same matrix as the unsharded run', async () => {
     const args = ['run', '--vendor', 'genesys', '--feature', 'icons,api,styles', '--browser', 'chromium,webkit', '--policy', GENESYS_US_EAST_1_HEADER, '--reporter', 'json'];
     const whole = await cli(...args, '--out', join(OUT, 'whole'));

@@ -202,9 +202,15 @@ export class PlaywrightSession implements EngineSession {
       );
       phase(settled.quiet ? 'settled' : 'settle cut by the deadline');
       const state = settled.state;
-      let screenshot: Buffer | null = null;
-      if (load.wantScreenshot?.(observation(null, state))) screenshot = await page.screenshot({ type: 'png', timeout: Math.max(1, deadline - Date.now()) });
-      return observation(null, state, screenshot);
+      // What the page did is fixed before the screenshot: the harness's own actions are not the vendor's.
+      const observed = observation(null, state);
+      if (!load.wantScreenshot?.(observed)) return observed;
+      // Playwright's screenshot inserts `<style>body {}</style>` to sync animations (Firefox, its own
+      // WebKit): a strict style-src refuses it, and Firefox reported that as the vendor's violation (22
+      // failing cells of a full run). Signals are fixed above; reports from now on are dropped.
+      const harnessActedAt = Date.now();
+      const screenshot = await page.screenshot({ type: 'png', caret: 'initial', timeout: Math.max(1, deadline - Date.now()) });
+      return { ...observed, screenshot, harnessActedAt, durationMs: Date.now() - started };
     };
 
     let observationError: string | null = null;

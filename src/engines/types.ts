@@ -41,6 +41,11 @@ export interface CellObservation {
   error: string | null;
   screenshot: Buffer | null;
   durationMs: number;
+  /**
+   * When the engine started acting on the page itself (Playwright's screenshot inserts a <style> in
+   * Firefox and Playwright's WebKit): reports received from then on are the harness's, not the page's.
+   */
+  harnessActedAt?: number;
 }
 
 export interface EngineAvailability {

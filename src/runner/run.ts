@@ -209,7 +209,11 @@ async function loadOne(
   } finally {
     lane.cellId = null;
   }
-  const reports = network.reportsFor(cell.id).flatMap((r) => (r.report ? [r.report] : []));
+  const actedAt = observation.harnessActedAt;
+  const reports = network
+    .reportsFor(cell.id)
+    .filter((r) => actedAt === undefined || r.receivedAt < actedAt)
+    .flatMap((r) => (r.report ? [r.report] : []));
   const violations = mergeViolations(observation.signals, reports);
   const probeRecord = observation.probes.find((p) => p.feature === cell.feature);
   const probe = probeRecord
