@@ -57,9 +57,12 @@ const documentedPolicies: readonly DocumentedPolicy[] = [
   },
 ];
 
-/** The real install code's containers: the "sc" one receives the button; style attributes as shipped. */
-const BUTTON_CONTAINERS =
-  '<div id="cishop" style="z-index:100;position:absolute"></div><div id="scshop" style="display:inline"></div><div id="sdshop" style="display:none"></div>';
+/** The style attributes of the real install code's containers, as shipped. */
+const CONTAINER_STYLES = ['z-index:100;position:absolute', 'display:inline', 'display:none'] as const;
+/** The real install code's containers: the "sc" one receives the button. */
+const BUTTON_CONTAINERS = ['cishop', 'scshop', 'sdshop'].map((id, i) => `<div id="${id}" style="${CONTAINER_STYLES[i]}"></div>`).join('');
+/** The inline handler of the button link the loader writes (fixtures/…/safe-standard.js). */
+const BUTTON_ONCLICK = 'psshopow(); return false;';
 
 function embedForm(params: Record<string, string>): EmbedForm {
   const form = params.embed ?? 'external';
@@ -104,12 +107,14 @@ function embedRequests(form: EmbedForm, nonced: boolean): FeatureRequest[] {
 function featureRequests(feature: string): FeatureRequest[] {
   switch (feature) {
     case 'button':
-      // Only what the button needs to show. The install code's style attributes and the button's inline
-      // onclick are on the page too (blocked without 'unsafe-inline': layout and click-to-open suffer,
-      // the button still shows); the oracle is not asked about them: see fixtures/provide-support/README.md.
+      // The images the button shows, then what the page also carries and a policy without
+      // 'unsafe-inline' refuses (the cell fails on it, so the oracle is asked too): the containers'
+      // style attributes and the button link's inline onclick.
       return [
         { type: 'image', url: `${IMAGE}/image/${ACCOUNT}/online.png` },
         { type: 'image', url: `${IMAGE}/cmd/${ACCOUNT}?ps_t=0&ps_s=csph` },
+        ...CONTAINER_STYLES.map((content): FeatureRequest => ({ type: 'style-attr', url: '', content })),
+        { type: 'script-attr', url: '', content: BUTTON_ONCLICK },
       ];
     case 'window':
       return [{ type: 'frame', url: `${MESSENGER}/messenger/${ACCOUNT}.html?ps_s=csph` }];
