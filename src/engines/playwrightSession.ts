@@ -208,6 +208,7 @@ export class PlaywrightSession implements EngineSession {
       // Playwright's screenshot inserts `<style>body {}</style>` to sync animations (Firefox, its own
       // WebKit): a strict style-src refuses it, and Firefox reported that as the vendor's violation (22
       // failing cells of a full run). Signals are fixed above; reports from now on are dropped.
+      // caret 'initial' spares the page's text fields the caret-hiding styles as well.
       const harnessActedAt = Date.now();
       const screenshot = await page.screenshot({ type: 'png', caret: 'initial', timeout: Math.max(1, deadline - Date.now()) });
       return { ...observed, screenshot, harnessActedAt, durationMs: Date.now() - started };
