@@ -76,6 +76,21 @@ describe('explain --json', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ allowed: true, decidedBy: 'script-src' });
   });
 
+  it.each<[string, string[], boolean, RegExp]>([
+    ["'nonce-{{nonce}}' without --nonce: the element does not carry it", ['--type', 'script', '--url', 'https://app-cdn.velaro.com/embed.js'], false, /without --nonce the element does not carry it/],
+    ["'nonce-{{nonce}}' with --nonce: the element carries the response's nonce", ['--type', 'script', '--url', 'https://app-cdn.velaro.com/embed.js', '--nonce', 'abc123XYZ'], true, /here abc123XYZ/],
+    ['{{inline-hashes}} with --content: the hash of that text', ['--type', 'inline-script', '--content', 'window.x=1;'], true, /^$/],
+    ['{{inline-hashes}} without --content: empty', ['--type', 'inline-script'], false, /without --content it is empty/],
+  ])("fills run's placeholders: %s", async (_name, request, allowed, note) => {
+    const policy = request.includes('inline-script') ? "script-src 'self' {{inline-hashes}}" : "script-src 'nonce-{{nonce}}' 'strict-dynamic'";
+    const result = await run('explain', '--policy', policy, ...request, '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.allowed).toBe(allowed);
+    expect(result.stdout).not.toMatch(/bm9FbGVtZW50/);
+    expect(result.stderr.split('\n').filter((l) => l.includes('{{')).join('\n')).toMatch(note);
+  });
+
   it('runs a malformed policy with --lenient as browsers would', async () => {
     const result = await run('explain', '--lenient', '--policy', 'connect-src https://.velaro.com', '--type', 'connect', '--url', 'https://api.velaro.com/x', '--json');
     expect(result.code).toBe(0);

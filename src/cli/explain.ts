@@ -4,7 +4,7 @@ import { check, DEFAULT_ORIGIN, isInlineType, isUrlType, REQUEST_TYPES, type Che
 import { suggestFix } from '../policy/advise.ts';
 import { flag, oneOf, parseCommandArgs, stringOption } from './args.ts';
 import { EXIT_OK, UsageError } from './errors.ts';
-import { loadPolicies, POLICY_OPTIONS, policyTexts } from './policyInput.ts';
+import { loadPolicies, POLICY_OPTIONS, policyTexts, type PolicyText } from './policyInput.ts';
 import type { Io } from './io.ts';
 
 export const EXPLAIN_HELP = `Usage: csp-harness explain --policy <value> --type <type> [--url <url>] [options]
@@ -24,10 +24,36 @@ the spec oracle of CSP Level 3, without a browser.
   --lenient               run a malformed policy as browsers would, ignoring bad tokens
   --json                  print { allowed, effectiveDirective, decidedBy, explanation, fix, policies }
 
+A policy copied from a scenario or \`csp-harness vendors\` may hold run's placeholders:
+'nonce-{{nonce}}' is the response's nonce (the element carries it when --nonce gives it), and
+{{inline-hashes}} the hash of the --content text.
+
 Exit codes: 0 answered (allowed or not), 2 bad input.
 Example: csp-harness explain --policy "img-src 'self'" --type image --url "data:image/png;base64,AA=="`;
 
 const ALGORITHMS: HashAlgorithm[] = ['sha256', 'sha384', 'sha512'];
+/** Stands in for `{{nonce}}` when no --nonce is given: a nonce no element carries. */
+const UNCARRIED_NONCE = 'bm9FbGVtZW50Q2Fycmllc1RoaXM';
+
+/**
+ * The placeholders `run` fills per response (a policy copied from a scenario or `vendors` has them):
+ * `{{nonce}}` is the response's nonce, carried by the element when --nonce gives it; `{{inline-hashes}}`
+ * is the hash of the inline text given with --content.
+ */
+function fillPlaceholders(texts: PolicyText[], nonce: string | undefined, content: string | undefined, io: Io): PolicyText[] {
+  const usesNonce = texts.some((t) => t.value.includes('{{nonce}}'));
+  const usesHashes = texts.some((t) => t.value.includes('{{inline-hashes}}'));
+  if (usesNonce) {
+    io.err(
+      nonce === undefined
+        ? "csp-harness: note: 'nonce-{{nonce}}' is the response's fresh nonce; without --nonce the element does not carry it."
+        : `csp-harness: note: 'nonce-{{nonce}}' is the response's nonce, here ${nonce}, the one the element carries.`,
+    );
+  }
+  const hash = content === undefined ? '' : `'sha256-${createHash('sha256').update(content, 'utf8').digest('base64')}'`;
+  if (usesHashes && content === undefined) io.err('csp-harness: note: {{inline-hashes}} stands for the hashes of the inline text; without --content it is empty.');
+  return texts.map((t) => ({ ...t, value: t.value.replaceAll('{{nonce}}', nonce ?? UNCARRIED_NONCE).replaceAll('{{inline-hashes}}', hash) }));
+}
 
 export function explainCommand(argv: string[], io: Io): number {
   const args = parseCommandArgs('explain', argv, {
@@ -45,7 +71,9 @@ export function explainCommand(argv: string[], io: Io): number {
     io.out(EXPLAIN_HELP);
     return EXIT_OK;
   }
-  const texts = policyTexts('explain', args);
+  const content = stringOption(args, 'content');
+  const nonce = stringOption(args, 'nonce');
+  const texts = fillPlaceholders(policyTexts('explain', args), nonce, content, io);
   const typeArg = stringOption(args, 'type');
   if (!typeArg) throw new UsageError('CSPH_NO_TYPE', `explain: give the request's --type (one of: ${REQUEST_TYPES.join(', ')}).`);
   const type = oneOf('explain', 'type', typeArg, REQUEST_TYPES);
@@ -53,7 +81,6 @@ export function explainCommand(argv: string[], io: Io): number {
   const initiator = initiatorArg === undefined ? undefined : oneOf('explain', 'initiator', initiatorArg, ['parser', 'script'] as const);
   const url = stringOption(args, 'url');
   if (isUrlType(type) && !url) throw new UsageError('CSPH_NO_URL', `explain: a ${type} request needs --url <url>.`);
-  const content = stringOption(args, 'content');
   if (isInlineType(type) && content === undefined) {
     io.err(`csp-harness: note: no --content given for ${type}: hashes cannot match, only nonces and 'unsafe-inline'.`);
   }
@@ -63,7 +90,7 @@ export function explainCommand(argv: string[], io: Io): number {
     url: isUrlType(type) ? url : undefined,
     origin: stringOption(args, 'origin'),
     initiator,
-    nonce: stringOption(args, 'nonce'),
+    nonce,
     content,
     digests: content === undefined ? undefined : Object.fromEntries(ALGORITHMS.map((a) => [a, createHash(a).update(content, 'utf8').digest('base64')])),
   };
@@ -71,13 +98,15 @@ export function explainCommand(argv: string[], io: Io): number {
   if ('error' in verdict) throw new UsageError('CSPH_BAD_REQUEST', `explain: ${verdict.error}.`);
   const blocking = verdict.policies.find((v) => v.disposition === 'enforce' && !v.allowed) ?? verdict.policies.find((v) => !v.allowed);
   const fix = blocking ? suggestFix(policies[blocking.index]!, blocking, request) : null;
+  // The stand-in nonce is shown as the placeholder the user wrote.
+  const shown = (text: string) => text.replaceAll(UNCARRIED_NONCE, '{{nonce}}');
   if (flag(args, 'json')) {
-    io.out(JSON.stringify({ ...verdict, fix, warnings: diagnostics.map((d) => d.diagnostic.message) }, null, 2));
+    io.out(shown(JSON.stringify({ ...verdict, fix, warnings: diagnostics.map((d) => d.diagnostic.message) }, null, 2)));
     return EXIT_OK;
   }
-  for (const d of diagnostics) io.err(`csp-harness: ${d.diagnostic.severity}: ${d.diagnostic.message}`);
-  io.out(verdict.explanation);
+  for (const d of diagnostics) io.err(`csp-harness: ${d.diagnostic.severity}: ${shown(d.diagnostic.message)}`);
+  io.out(shown(verdict.explanation));
   if (verdict.reported) io.out('A report-only policy would report it.');
-  if (fix) io.out(`Fix: ${fix.advice}\n  → ${fix.result}`);
+  if (fix) io.out(shown(`Fix: ${fix.advice}\n  → ${fix.result}`));
   return EXIT_OK;
 }
