@@ -99,6 +99,14 @@ describe('explain --json', () => {
 });
 
 describe('compile and lint', () => {
+  it("lints a copied policy's 'nonce-{{nonce}}' as a per-response nonce, not as a malformed one", async () => {
+    const result = await run('lint', '--json', '--policy', "script-src 'nonce-{{nonce}}' 'strict-dynamic'; object-src 'none'; base-uri 'none'");
+    expect(result.code, result.stderr).toBe(0);
+    const findings = JSON.parse(result.stdout).findings as { message: string }[];
+    expect(findings.some((f) => /nonce/i.test(f.message) && /malformed|not a nonce/i.test(f.message))).toBe(false);
+    expect(result.stdout).not.toMatch(/bm9FbGVtZW50/);
+  });
+
   it('compiles a config to its header', async () => {
     const result = await run('compile', '--chargebee-config', good);
     expect(result.code).toBe(0);

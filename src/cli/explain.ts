@@ -4,7 +4,7 @@ import { check, DEFAULT_ORIGIN, isInlineType, isUrlType, REQUEST_TYPES, type Che
 import { suggestFix } from '../policy/advise.ts';
 import { flag, oneOf, parseCommandArgs, stringOption } from './args.ts';
 import { EXIT_OK, UsageError } from './errors.ts';
-import { loadPolicies, POLICY_OPTIONS, policyTexts, type PolicyText } from './policyInput.ts';
+import { fillPlaceholders, loadPolicies, POLICY_OPTIONS, policyTexts } from './policyInput.ts';
 import type { Io } from './io.ts';
 
 export const EXPLAIN_HELP = `Usage: csp-harness explain --policy <value> --type <type> [--url <url>] [options]
@@ -32,29 +32,6 @@ Exit codes: 0 answered (allowed or not), 2 bad input.
 Example: csp-harness explain --policy "img-src 'self'" --type image --url "data:image/png;base64,AA=="`;
 
 const ALGORITHMS: HashAlgorithm[] = ['sha256', 'sha384', 'sha512'];
-/** Stands in for `{{nonce}}` when no --nonce is given: a nonce no element carries. */
-const UNCARRIED_NONCE = 'bm9FbGVtZW50Q2Fycmllc1RoaXM';
-
-/**
- * The placeholders `run` fills per response (a policy copied from a scenario or `vendors` has them):
- * `{{nonce}}` is the response's nonce, carried by the element when --nonce gives it; `{{inline-hashes}}`
- * is the hash of the inline text given with --content.
- */
-function fillPlaceholders(texts: PolicyText[], nonce: string | undefined, content: string | undefined, io: Io): PolicyText[] {
-  const usesNonce = texts.some((t) => t.value.includes('{{nonce}}'));
-  const usesHashes = texts.some((t) => t.value.includes('{{inline-hashes}}'));
-  if (usesNonce) {
-    io.err(
-      nonce === undefined
-        ? "csp-harness: note: 'nonce-{{nonce}}' is the response's fresh nonce; without --nonce the element does not carry it."
-        : `csp-harness: note: 'nonce-{{nonce}}' is the response's nonce, here ${nonce}, the one the element carries.`,
-    );
-  }
-  const hash = content === undefined ? '' : `'sha256-${createHash('sha256').update(content, 'utf8').digest('base64')}'`;
-  if (usesHashes && content === undefined) io.err('csp-harness: note: {{inline-hashes}} stands for the hashes of the inline text; without --content it is empty.');
-  return texts.map((t) => ({ ...t, value: t.value.replaceAll('{{nonce}}', nonce ?? UNCARRIED_NONCE).replaceAll('{{inline-hashes}}', hash) }));
-}
-
 export function explainCommand(argv: string[], io: Io): number {
   const args = parseCommandArgs('explain', argv, {
     ...POLICY_OPTIONS,
@@ -73,7 +50,8 @@ export function explainCommand(argv: string[], io: Io): number {
   }
   const content = stringOption(args, 'content');
   const nonce = stringOption(args, 'nonce');
-  const texts = fillPlaceholders(policyTexts('explain', args), nonce, content, io);
+  const { texts, shown, notes } = fillPlaceholders(policyTexts('explain', args), { nonce, content });
+  for (const note of notes) io.err(`csp-harness: note: ${note}`);
   const typeArg = stringOption(args, 'type');
   if (!typeArg) throw new UsageError('CSPH_NO_TYPE', `explain: give the request's --type (one of: ${REQUEST_TYPES.join(', ')}).`);
   const type = oneOf('explain', 'type', typeArg, REQUEST_TYPES);
@@ -98,8 +76,6 @@ export function explainCommand(argv: string[], io: Io): number {
   if ('error' in verdict) throw new UsageError('CSPH_BAD_REQUEST', `explain: ${verdict.error}.`);
   const blocking = verdict.policies.find((v) => v.disposition === 'enforce' && !v.allowed) ?? verdict.policies.find((v) => !v.allowed);
   const fix = blocking ? suggestFix(policies[blocking.index]!, blocking, request) : null;
-  // The stand-in nonce is shown as the placeholder the user wrote.
-  const shown = (text: string) => text.replaceAll(UNCARRIED_NONCE, '{{nonce}}');
   if (flag(args, 'json')) {
     io.out(shown(JSON.stringify({ ...verdict, fix, warnings: diagnostics.map((d) => d.diagnostic.message) }, null, 2)));
     return EXIT_OK;

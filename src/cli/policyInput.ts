@@ -1,4 +1,5 @@
 // Reading the candidate policy from the command line or a file, and refusing malformed ones clearly.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parsePolicyList, type Diagnostic, type Disposition, type Policy, type PolicySource } from '../policy/index.ts';
 import { listOption, type OptionSpec, type Parsed } from './args.ts';
@@ -35,6 +36,32 @@ export function policyTexts(command: string, args: Parsed): PolicyText[] {
   ];
   if (texts.length === 0) throw new UsageError('CSPH_NO_POLICY', `${command}: give a policy with --policy "<value>" or --policy-file <path>.`);
   return texts;
+}
+
+/** Stands in for `{{nonce}}` when no nonce is given: a valid nonce that no element carries. */
+const UNCARRIED_NONCE = 'bm9FbGVtZW50Q2Fycmllc1RoaXM';
+
+/**
+ * Fills the placeholders `run` fills per response, for a policy copied from a scenario or `vendors`:
+ * `{{nonce}}` is the response's nonce (the element carries it when `nonce` is given), `{{inline-hashes}}`
+ * the hash of the inline `content`. `shown` turns the stand-in nonce back into the placeholder.
+ */
+export function fillPlaceholders(texts: PolicyText[], given: { nonce?: string; content?: string } = {}): { texts: PolicyText[]; shown: (text: string) => string; notes: string[] } {
+  const notes: string[] = [];
+  if (texts.some((t) => t.value.includes('{{nonce}}'))) {
+    notes.push(
+      given.nonce === undefined
+        ? "'nonce-{{nonce}}' is the response's fresh nonce; without --nonce the element does not carry it."
+        : `'nonce-{{nonce}}' is the response's nonce, here ${given.nonce}, the one the element carries.`,
+    );
+  }
+  if (texts.some((t) => t.value.includes('{{inline-hashes}}')) && given.content === undefined) notes.push('{{inline-hashes}} stands for the hashes of the inline text; without --content it is empty.');
+  const hash = given.content === undefined ? '' : `'sha256-${createHash('sha256').update(given.content, 'utf8').digest('base64')}'`;
+  return {
+    texts: texts.map((t) => ({ ...t, value: t.value.replaceAll('{{nonce}}', given.nonce ?? UNCARRIED_NONCE).replaceAll('{{inline-hashes}}', hash) })),
+    shown: (text) => text.replaceAll(UNCARRIED_NONCE, '{{nonce}}'),
+    notes,
+  };
 }
 
 export function readPolicyFile(path: string): PolicyText {
