@@ -107,6 +107,21 @@ describe('csp-harness run --vendor genesys with the seed us-east-1 header', { ti
     }
   });
 
+  it('--delivery meta enforces the policy from <meta>: no reports (CSP3 ignores report-uri there), so WebKit fails by its probe alone', async () => {
+    const out = join(OUT, 'meta');
+    const run = await cli('run', '--vendor', 'genesys', '--feature', 'icons', '--param', 'embed=self', '--delivery', 'meta', '--policy', NO_DATA_IN_IMG, '--reporter', 'json', '--out', out);
+    expect(run.code, run.stderr).toBe(1);
+    const cells = new Map(readReport(out).cells.map((c) => [c.browser, c]));
+    for (const b of ['chromium', 'firefox', 'webkit'] as const) {
+      const c = cells.get(b)!;
+      expect(c.status, c.id).toBe('fail');
+      expect(c.probe?.ok, c.id).toBe(false);
+      expect(c.violations.filter((v) => v.signals.includes('report')), `${c.id}: no report from a <meta> policy`).toEqual([]);
+    }
+    for (const b of ['chromium', 'firefox'] as const) expect(cells.get(b)!.violations.map((v) => v.effectiveDirective), b).toContain('img-src');
+    expect(cells.get('webkit')!.violations, 'WebKit: its listener comes after load, and no report').toEqual([]);
+  });
+
   it('two shards merge into the same matrix as the unsharded run', async () => {
     const args = ['run', '--vendor', 'genesys', '--feature', 'icons,api,styles', '--browser', 'chromium,webkit', '--policy', GENESYS_US_EAST_1_HEADER, '--reporter', 'json'];
     const whole = await cli(...args, '--out', join(OUT, 'whole'));
