@@ -4,7 +4,7 @@ import { check, DEFAULT_ORIGIN, isInlineType, isUrlType, REQUEST_TYPES, type Che
 import { suggestFix } from '../policy/advise.ts';
 import { flag, oneOf, parseCommandArgs, stringOption } from './args.ts';
 import { EXIT_OK, UsageError } from './errors.ts';
-import { fillPlaceholders, loadPolicies, POLICY_OPTIONS, policyTexts } from './policyInput.ts';
+import { fillPlaceholders, POLICY_OPTIONS, policyTexts } from './policyInput.ts';
 import type { Io } from './io.ts';
 
 export const EXPLAIN_HELP = `Usage: csp-harness explain --policy <value> --type <type> [--url <url>] [options]
@@ -50,7 +50,7 @@ export function explainCommand(argv: string[], io: Io): number {
   }
   const content = stringOption(args, 'content');
   const nonce = stringOption(args, 'nonce');
-  const { texts, shown, notes } = fillPlaceholders(policyTexts('explain', args), { nonce, content });
+  const { shown, notes, load } = fillPlaceholders(policyTexts('explain', args), { nonce, content });
   for (const note of notes) io.err(`csp-harness: note: ${note}`);
   const typeArg = stringOption(args, 'type');
   if (!typeArg) throw new UsageError('CSPH_NO_TYPE', `explain: give the request's --type (one of: ${REQUEST_TYPES.join(', ')}).`);
@@ -62,7 +62,7 @@ export function explainCommand(argv: string[], io: Io): number {
   if (isInlineType(type) && content === undefined) {
     io.err(`csp-harness: note: no --content given for ${type}: hashes cannot match, only nonces and 'unsafe-inline'.`);
   }
-  const { policies, diagnostics } = loadPolicies(texts, flag(args, 'report-only') ? 'report' : 'enforce', 'header', flag(args, 'lenient'));
+  const { policies, diagnostics } = load(flag(args, 'report-only') ? 'report' : 'enforce', 'header', flag(args, 'lenient'));
   const request: CheckRequest = {
     type,
     url: isUrlType(type) ? url : undefined,

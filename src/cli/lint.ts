@@ -2,7 +2,7 @@
 import { lintPolicy, type LintFinding } from '../policy/index.ts';
 import { flag, parseCommandArgs } from './args.ts';
 import { EXIT_FAIL, EXIT_OK } from './errors.ts';
-import { fillPlaceholders, loadPolicies, POLICY_OPTIONS, policyTexts } from './policyInput.ts';
+import { fillPlaceholders, POLICY_OPTIONS, policyTexts } from './policyInput.ts';
 import type { Io } from './io.ts';
 
 export const LINT_HELP = `Usage: csp-harness lint --policy <value> [--json]
@@ -31,8 +31,8 @@ export function lintCommand(argv: string[], io: Io): number {
     return EXIT_OK;
   }
   // A copied policy's 'nonce-{{nonce}}' is a per-response nonce: linted as one.
-  const { texts, shown } = fillPlaceholders(policyTexts('lint', args));
-  loadPolicies(texts, 'enforce', 'header', flag(args, 'lenient'));
+  const { texts, shown, load } = fillPlaceholders(policyTexts('lint', args));
+  load('enforce', 'header', flag(args, 'lenient'));
   const findings = texts.flatMap((t) => lintPolicy(t.value)).map((f) => ({ ...f, message: shown(f.message) }));
   const failed = findings.some((f) => f.severity === 'error');
   if (flag(args, 'json')) {

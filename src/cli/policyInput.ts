@@ -38,15 +38,22 @@ export function policyTexts(command: string, args: Parsed): PolicyText[] {
   return texts;
 }
 
-/** Stands in for `{{nonce}}` when no nonce is given: a valid nonce that no element carries. */
-const UNCARRIED_NONCE = 'bm9FbGVtZW50Q2Fycmllc1RoaXM';
+/**
+ * Stands in for `{{nonce}}` when no nonce is given: a valid nonce that no element carries, as long as
+ * the placeholder, so that a caret under a later token of the policy still points at it.
+ */
+const UNCARRIED_NONCE = 'n0nceN0nc';
+const NO_HASHES = ' '.repeat('{{inline-hashes}}'.length);
 
 /**
  * Fills the placeholders `run` fills per response, for a policy copied from a scenario or `vendors`:
  * `{{nonce}}` is the response's nonce (the element carries it when `nonce` is given), `{{inline-hashes}}`
  * the hash of the inline `content`. `shown` turns the stand-in nonce back into the placeholder.
  */
-export function fillPlaceholders(texts: PolicyText[], given: { nonce?: string; content?: string } = {}): { texts: PolicyText[]; shown: (text: string) => string; notes: string[] } {
+export function fillPlaceholders(
+  texts: PolicyText[],
+  given: { nonce?: string; content?: string } = {},
+): { texts: PolicyText[]; shown: (text: string) => string; notes: string[]; load: (disposition: Disposition, source: PolicySource, lenient: boolean) => LoadedPolicies } {
   const notes: string[] = [];
   if (texts.some((t) => t.value.includes('{{nonce}}'))) {
     notes.push(
@@ -56,12 +63,28 @@ export function fillPlaceholders(texts: PolicyText[], given: { nonce?: string; c
     );
   }
   if (texts.some((t) => t.value.includes('{{inline-hashes}}')) && given.content === undefined) notes.push('{{inline-hashes}} stands for the hashes of the inline text; without --content it is empty.');
-  const hash = given.content === undefined ? '' : `'sha256-${createHash('sha256').update(given.content, 'utf8').digest('base64')}'`;
+  const hash = given.content === undefined ? NO_HASHES : `'sha256-${createHash('sha256').update(given.content, 'utf8').digest('base64')}'`;
+  const filled = texts.map((t) => ({ ...t, value: t.value.replaceAll('{{nonce}}', given.nonce ?? UNCARRIED_NONCE).replaceAll('{{inline-hashes}}', hash) }));
+  const shown = (text: string) => text.replaceAll(UNCARRIED_NONCE, '{{nonce}}');
   return {
-    texts: texts.map((t) => ({ ...t, value: t.value.replaceAll('{{nonce}}', given.nonce ?? UNCARRIED_NONCE).replaceAll('{{inline-hashes}}', hash) })),
-    shown: (text) => text.replaceAll(UNCARRIED_NONCE, '{{nonce}}'),
+    texts: filled,
+    shown,
     notes,
+    // loadPolicies, with a malformed policy's message showing the placeholder the user wrote.
+    load: (disposition, source, lenient) => {
+      try {
+        return loadPolicies(filled, disposition, source, lenient);
+      } catch (error) {
+        if (error instanceof UsageError) error.message = shown(error.message);
+        throw error;
+      }
+    },
   };
+}
+
+/** A policy value with `run`'s placeholders filled for parsing only: same length, so columns in messages stay true. */
+export function forValidation(value: string): string {
+  return fillPlaceholders([{ value, origin: '' }]).texts[0]!.value;
 }
 
 export function readPolicyFile(path: string): PolicyText {

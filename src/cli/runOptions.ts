@@ -12,7 +12,7 @@ import { PlanError, parseShard, planForPolicies, planForScenarios, shardCells, t
 import { formatScenarioProblem, loadScenarios, type LoadedScenario } from '../runner/scenario.ts';
 import { flag, listOption, oneOf, stringOption, type OptionSpec, type Parsed } from './args.ts';
 import { UsageError } from './errors.ts';
-import { loadPolicies, readPolicyFile, readUserFile, type PolicyText } from './policyInput.ts';
+import { forValidation, loadPolicies, readPolicyFile, readUserFile, type PolicyText } from './policyInput.ts';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FIXTURES_ROOT = resolve(PACKAGE_ROOT, 'fixtures');
@@ -41,11 +41,6 @@ export interface ResolvedSelection {
   browserSource: BrowserSource;
   mode: 'policies' | 'scenarios';
   scenarios: LoadedScenario[];
-}
-
-/** Placeholders replaced for validation by text of the same length, so columns in messages stay true. */
-export function forValidation(value: string): string {
-  return value.replaceAll('{{nonce}}', 'n0nceN0nc').replaceAll('{{inline-hashes}}', ' '.repeat('{{inline-hashes}}'.length));
 }
 
 const commaList = (values: string[]) => values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
