@@ -137,13 +137,7 @@ function tagNonce(params: Record<string, string>, options: PageOptions): boolean
 }
 
 function resolved(params: Record<string, string>): Record<string, string> {
-  return {
-    ...params,
-    embed: param(params, 'embed'),
-    signalr: param(params, 'signalr'),
-    widgetVersion: param(params, 'widgetVersion'),
-    nonceOnTag: param(params, 'nonceOnTag'),
-  };
+  return { ...params, ...Object.fromEntries(PARAMS.map((p) => [p.key, param(params, p.key)])) };
 }
 
 function page(feature: string, params: Record<string, string>, options: PageOptions): VendorPage {
@@ -225,7 +219,7 @@ function requests(feature: string, params: Record<string, string>, options: Page
   const all = resolved(params);
   // The legacy widget compiles its templates (new Function) in frame.js, before any feature runs.
   const legacy: FeatureRequest[] = all.widgetVersion === 'legacy' ? [{ type: 'eval', url: '' }] : [];
-  return [...embedRequests(all.embed as EmbedForm, tagNonce(all, options)), ...legacy, ...featureRequests(feature, param(all, 'signalr'))];
+  return [...embedRequests(all.embed as EmbedForm, tagNonce(all, options)), ...legacy, ...featureRequests(feature, all.signalr!)];
 }
 
 export const velaro: Vendor = {
