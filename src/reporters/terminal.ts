@@ -101,27 +101,26 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
   out.push('');
   out.push(paint('dim', LEGEND));
 
-  // Each note is one entry (deduplicated as a whole); report text in it is made one line, so only the
-  // fix line that follows a failing cell starts a line of its own.
-  const notes: string[] = [];
+  // A failing cell's note carries its fix, printed on a line of its own below it.
+  const notes: { text: string; fix?: string }[] = [];
   for (const row of matrix.rows) {
-    for (const note of disagreementNotes(row, matrix.browsers)) notes.push(oneLine(`≠ ${row.vendor}/${row.feature}: ${note}`));
+    for (const note of disagreementNotes(row, matrix.browsers)) notes.push({ text: `≠ ${row.vendor}/${row.feature}: ${note}` });
   }
   for (const cell of report.cells) {
     if (!isProblem(cell)) continue;
     // `*` marks an outcome against its scenario's expectation; without one a failing cell is just ✗.
     const mark = cell.outcome === 'unexpected' ? '*' : cell.status === 'error' ? '!' : '✗';
-    const fix = cell.status === 'fail' ? (cell.fix ?? cell.oracle?.fix ?? null) : null;
-    notes.push(`${oneLine(`${mark} ${cell.id}: ${problemText(cell)}`)}${fix ? `\n    fix: ${oneLine(fix)}` : ''}`);
+    const fix = cell.status === 'fail' ? (cell.fix ?? cell.oracle?.fix ?? undefined) : undefined;
+    notes.push({ text: `${mark} ${cell.id}: ${problemText(cell)}`, fix });
   }
-  const skipReasons = new Set(
-    report.cells.filter((cell) => cell.status === 'skipped' && cell.error).map((cell) => `– ${cell.browser}: ${cell.error ?? ''}`),
-  );
-  notes.push(...[...skipReasons].map(oneLine));
+  // One line per browser and reason: the set below drops the repeats.
+  for (const cell of report.cells) if (cell.status === 'skipped' && cell.error) notes.push({ text: `– ${cell.browser}: ${cell.error}` });
   for (const browser of report.run?.browsers ?? []) {
-    if (browser.status === 'missing') notes.push(oneLine(`– ${browser.id} is missing${browser.install ? `: run ${browser.install}` : ''}`));
+    if (browser.status === 'missing') notes.push({ text: `– ${browser.id} is missing${browser.install ? `: run ${browser.install}` : ''}` });
   }
-  if (notes.length > 0) out.push('', ...new Set(notes));
+  // Report text is made one line here, in one place; only the fix line starts a line of its own.
+  const rendered = notes.map((n) => `${oneLine(n.text)}${n.fix ? `\n    fix: ${oneLine(n.fix)}` : ''}`);
+  if (rendered.length > 0) out.push('', ...new Set(rendered));
 
   out.push('', paint(report.summary.unexpected > 0 ? 'red' : 'green', summaryLine(report)));
   return out.join('\n') + '\n';
