@@ -7,6 +7,7 @@ import { parseReport, renderJson } from '../reporters/json.ts';
 import { multiplex } from '../reporters/types.ts';
 import { summarize, type Report, type ReportCell } from '../reporters/model.ts';
 import { compareToBaseline } from '../runner/baseline.ts';
+import { SCREENSHOT_CHOICES } from '../runner/config.ts';
 import { failsRun } from '../runner/expect.ts';
 import { runCells } from '../runner/run.ts';
 import { VENDORS } from '../vendors/index.ts';
@@ -72,7 +73,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const { config } = selection;
   const reporterIds = (config.reporters && config.reporters.length > 0 ? config.reporters : DEFAULT_REPORTERS).map((r) => oneOf('run', 'reporter', r, REPORTER_IDS));
   const outDir = resolve(config.out ?? 'csp-report');
-  const screenshots = oneOf('run', 'screenshots', config.screenshots ?? 'failing', ['failing', 'all'] as const);
+  const screenshots = oneOf('run', 'screenshots', config.screenshots ?? 'failing', SCREENSHOT_CHOICES);
   const baselinePath = config.baseline ? resolve(config.baseline) : null;
   const updateBaseline = flag(args, 'update-baseline');
   if (updateBaseline && !baselinePath) throw new UsageError('CSPH_NO_BASELINE', 'run: --update-baseline needs --baseline <path> to write to.');

@@ -27,8 +27,11 @@ export interface UserConfig {
   timeout?: number;
   shard?: string;
   /** Which cells get a screenshot: the failing ones (default) or all. */
-  screenshots?: 'failing' | 'all';
+  screenshots?: ScreenshotChoice;
 }
+
+export const SCREENSHOT_CHOICES = ['failing', 'all'] as const;
+export type ScreenshotChoice = (typeof SCREENSHOT_CHOICES)[number];
 
 /** Identity, for types in `csp-harness.config.ts`: `export default defineConfig({ … })`. */
 export function defineConfig(config: UserConfig): UserConfig {

@@ -8,6 +8,7 @@ import type { CellObservation, Engine, EngineAvailability, EngineSession, Browse
 import { mergeViolations } from '../collectors/merge.ts';
 import type { BrowserId, ReportBrowser, ReportCell } from '../reporters/model.ts';
 import { buildCellPage } from './cellPage.ts';
+import type { ScreenshotChoice } from './config.ts';
 import type { Vendor } from '../vendors/types.ts';
 import { outcomeOf, statusOf } from './expect.ts';
 import { pickBrowser } from './schedule.ts';
@@ -25,7 +26,7 @@ export interface RunOptions {
   /** Screenshots go to `<outDir>/screenshots/`. */
   outDir: string;
   /** Which cells keep a screenshot: those that did not pass (default), or every one. */
-  screenshots?: 'failing' | 'all';
+  screenshots?: ScreenshotChoice;
   onBegin?: (total: number, browsers: ReportBrowser[]) => void;
   onCell?: (cell: ReportCell) => void;
   signal?: AbortSignal;
