@@ -6,12 +6,13 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeViolations } from '../src/collectors/merge.ts';
+import { parseCspMessage } from '../src/collectors/messages.ts';
 import type { CspReport } from '../src/collectors/reports.ts';
 import { ENGINES } from '../src/engines/index.ts';
 import { commandLine, descendantsOf, isAlive, parentOf } from '../src/engines/processes.ts';
 import type { EngineSession } from '../src/engines/types.ts';
 import { FixtureNetwork, type Lane } from '../src/server/network.ts';
-import type { BrowserId, Signal } from '../src/reporters/model.ts';
+import type { BrowserId, Signal } from '../src/shared/vocabulary.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/engines/', import.meta.url));
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -54,6 +55,9 @@ const MAIN_PROCESS: Record<BrowserId, (cmd: string) => boolean> = {
   firefox: (cmd) => /firefox/.test(cmd) && !cmd.includes('-contentproc'),
   webkit: (cmd) => /MiniBrowser/.test(cmd),
 };
+/** What the runner passes: the collectors' parser decides which console texts are CSP messages. */
+const isCspMessage = (text: string) => parseCspMessage(text) !== null;
+
 const HARNESS_PROCESS = /chrom(e|ium)|firefox|MiniBrowser|WebKitWebDriver|WebKitWebProcess|WebKitNetworkProcess|Xvfb/;
 
 let network: FixtureNetwork;
@@ -79,10 +83,11 @@ const byKey = <T extends { effectiveDirective: string; blockedURI: string }>(lis
 beforeAll(async () => {
   network = await FixtureNetwork.start({
     fixturesRoot: FIXTURES,
-    hosts: [
-      { pattern: 'app-cdn.velaro.com', dir: 'velaro/app-cdn.velaro.com' },
-      { pattern: 'slow.velaro.com', dir: 'velaro/any.velaro.com' },
-      { pattern: '*.velaro.com', dir: 'velaro/any.velaro.com', websocket: true },
+    routes: [
+      { kind: 'static', host: 'app-cdn.velaro.com', dir: 'velaro/app-cdn.velaro.com' },
+      { kind: 'static', host: 'slow.velaro.com', dir: 'velaro/any.velaro.com' },
+      { kind: 'static', host: '*.velaro.com', dir: 'velaro/any.velaro.com' },
+      { kind: 'ws-echo', host: '*.velaro.com' },
     ],
     delays: { 'slow.velaro.com': 8000 },
   });
@@ -101,7 +106,7 @@ describe.each(['chromium', 'firefox', 'webkit'] as const)('%s', (browser) => {
     // Fail, never skip: CI has every engine.
     if (!found.available) throw new Error(`csp-harness: ${browser} is missing on this machine; install it: ${found.install}`);
     lane = await network.openLane();
-    session = await ENGINES[browser].launch({ proxyUrl: lane.proxyUrl, source: 'system' });
+    session = await ENGINES[browser].launch({ proxyUrl: lane.proxyUrl, source: 'system', isCspMessage });
   }, 120_000);
 
   afterAll(async () => {
@@ -109,10 +114,17 @@ describe.each(['chromium', 'firefox', 'webkit'] as const)('%s', (browser) => {
     await session?.close(); // idempotent
   }, 30_000);
 
+  /** After a failed cell, the next one loads normally: one blocked data: image, no error. */
+  async function expectNextCellWorks(what: string, timeoutMs: number): Promise<void> {
+    const next = register(browser, what, `<img src="${PNG}">`, "img-src 'self'");
+    const after = await lane.attribute(next.id, () => session.loadCell({ cellId: next.id, url: next.url, timeoutMs }));
+    expect(after.error).toBeNull();
+    expect(mergeViolations(after.signals, await reportsFor(next.id, 1)).map((v) => v.blockedURI)).toEqual(['data']);
+  }
+
   it('sees the same four violations as every engine, merged across its channels, and takes a screenshot', async () => {
     const { id, url } = register(browser, 'four', BODY);
-    lane.cellId = id;
-    const observation = await session.loadCell({ cellId: id, url, timeoutMs: 15_000, wantScreenshot: () => true });
+    const observation = await lane.attribute(id, () => session.loadCell({ cellId: id, url, timeoutMs: 15_000, wantScreenshot: () => true }));
     expect(observation.error).toBeNull();
     const reports = await reportsFor(id, 4);
     const violations = mergeViolations(observation.signals, reports);
@@ -127,22 +139,17 @@ describe.each(['chromium', 'firefox', 'webkit'] as const)('%s', (browser) => {
 
   it('turns a hung page into an error at the cell timeout, and goes on', async () => {
     const slow = register(browser, 'slow', '<img src="https://slow.velaro.com/logo.png">', "img-src 'self' https:");
-    lane.cellId = slow.id;
-    const hung = await session.loadCell({ cellId: slow.id, url: slow.url, timeoutMs: 2500 });
-    expect(hung.error).toMatch(/timed out/);
+    const hung = await lane.attribute(slow.id, () => session.loadCell({ cellId: slow.id, url: slow.url, timeoutMs: 2500 }));
+    expect(hung.error?.code).toBe('CSPH_CELL_TIMEOUT');
+    expect(hung.error?.message).toMatch(/^csp-harness: timed out after 2500 ms \(/);
     expect(hung.durationMs).toBeLessThan(6000);
-    const next = register(browser, 'after-timeout', `<img src="${PNG}">`, "img-src 'self'");
-    lane.cellId = next.id;
-    const after = await session.loadCell({ cellId: next.id, url: next.url, timeoutMs: 15_000 });
-    expect(after.error).toBeNull();
-    expect(mergeViolations(after.signals, await reportsFor(next.id, 1)).map((v) => v.blockedURI)).toEqual(['data']);
+    await expectNextCellWorks('after-timeout', 15_000);
   }, 60_000);
 
   it('makes the cell whose browser was killed an error, and the next cell succeeds', async () => {
     const slow = register(browser, 'killed', '<img src="https://slow.velaro.com/logo.png">', "img-src 'self' https:");
-    lane.cellId = slow.id;
     network.hostsSeen.delete('slow.velaro.com');
-    const loading = session.loadCell({ cellId: slow.id, url: slow.url, timeoutMs: 20_000 });
+    const loading = lane.attribute(slow.id, () => session.loadCell({ cellId: slow.id, url: slow.url, timeoutMs: 20_000 }));
     // Kill it mid-load: once the page has asked for its slow image.
     const until = Date.now() + 15_000;
     while (!network.hostsSeen.has('slow.velaro.com') && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -150,14 +157,18 @@ describe.each(['chromium', 'firefox', 'webkit'] as const)('%s', (browser) => {
     expect(victims.length, `no ${browser} process found below the test`).toBeGreaterThan(0);
     for (const pid of victims) process.kill(pid, 'SIGKILL');
     const killed = await loading;
-    expect(killed.error).toMatch(/crashed or was killed/);
+    expect(killed.error?.code).toBe('CSPH_ENGINE_CRASHED');
+    expect(killed.error?.message).toMatch(new RegExp(`^csp-harness: ${browser} crashed or was killed while loading the cell \\(`));
     console.log(`${browser}: killed cell errored after ${killed.durationMs} ms`);
-    const next = register(browser, 'after-kill', `<img src="${PNG}">`, "img-src 'self'");
-    lane.cellId = next.id;
-    const after = await session.loadCell({ cellId: next.id, url: next.url, timeoutMs: 30_000 });
-    expect(after.error).toBeNull();
-    expect(mergeViolations(after.signals, await reportsFor(next.id, 1)).map((v) => v.blockedURI)).toEqual(['data']);
+    await expectNextCellWorks('after-kill', 30_000);
   }, 90_000);
+
+  it('answers a cell on a closed session with CSPH_SESSION_CLOSED', async () => {
+    await session.close();
+    const { id, url } = register(browser, 'closed', '<p>closed</p>');
+    const closed = await session.loadCell({ cellId: id, url, timeoutMs: 5000 });
+    expect(closed.error).toEqual({ code: 'CSPH_SESSION_CLOSED', message: 'csp-harness: the engine session is closed' });
+  }, 30_000);
 });
 
 describe('cleanup', () => {

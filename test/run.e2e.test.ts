@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { GENESYS_US_EAST_1_HEADER } from '../src/vendors/genesys.ts';
+import { GENESYS_US_EAST_1_HEADER } from '../src/vendors/genesys/index.ts';
 import { parseReport } from '../src/reporters/json.ts';
 import type { Report } from '../src/reporters/model.ts';
 import { darkPixels, decodePng, differingPixels } from './helpers/png.ts';

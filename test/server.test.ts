@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixtureNetwork, type Lane } from '../src/server/network.ts';
-import { inlineHash, reportUri } from '../src/server/site.ts';
+import { siteContext } from '../src/site/context.ts';
+import { inlineHash } from '../src/site/placeholders.ts';
+
+const reportUri = siteContext().reportUri;
 import { fetchViaProxy, tunnel } from './helpers/proxyClient.ts';
 import { listeningSockets } from './helpers/sockets.ts';
 
@@ -13,6 +16,12 @@ mkdirSync(join(root, 'velaro/app-cdn.velaro.com'), { recursive: true });
 writeFileSync(join(root, 'velaro/app-cdn.velaro.com/embed.js'), 'window.velaroEmbed = true;\n');
 mkdirSync(join(root, 'velaro/any.velaro.com'), { recursive: true });
 writeFileSync(join(root, 'velaro/any.velaro.com/logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+// One host served by two vendors' folders, layered.
+mkdirSync(join(root, 'one/shared.example'), { recursive: true });
+writeFileSync(join(root, 'one/shared.example/a.js'), 'window.a = "one";\n');
+mkdirSync(join(root, 'two/shared.example'), { recursive: true });
+writeFileSync(join(root, 'two/shared.example/a.js'), 'window.a = "two";\n');
+writeFileSync(join(root, 'two/shared.example/b.js'), 'window.b = "two";\n');
 
 let network: FixtureNetwork;
 let lane: Lane;
@@ -22,9 +31,13 @@ const get = (url: string, init?: Parameters<typeof fetchViaProxy>[3]) => fetchVi
 beforeAll(async () => {
   network = await FixtureNetwork.start({
     fixturesRoot: root,
-    hosts: [
-      { pattern: 'app-cdn.velaro.com', dir: 'velaro/app-cdn.velaro.com' },
-      { pattern: '*.velaro.com', dir: 'velaro/any.velaro.com', websocket: true },
+    routes: [
+      { kind: 'static', host: 'app-cdn.velaro.com', dir: 'velaro/app-cdn.velaro.com' },
+      { kind: 'static', host: '*.velaro.com', dir: 'velaro/any.velaro.com' },
+      { kind: 'ws-echo', host: '*.velaro.com' },
+      { kind: 'static', host: 'shared.example', dir: 'one/shared.example' },
+      { kind: 'static', host: 'shared.example', dir: 'two/shared.example' },
+      { kind: 'refuse', host: 'blocked.example', reason: 'the test says so' },
     ],
   });
   lane = await network.openLane();
@@ -111,12 +124,32 @@ describe('the fixture network, through the proxy with real TLS', () => {
     expect(network.unexpectedHosts.length).toBe(refusedBefore);
   });
 
-  it('refuses an unknown host and records it on the lane\'s cell', async () => {
-    lane.cellId = 'cell-unknown';
-    const response = await get('https://tracker.evil.example/pixel.gif');
-    lane.cellId = null;
+  it('refuses an unknown host and records it on the cell the lane is attributing to', async () => {
+    const response = await lane.attribute('cell-unknown', () => get('https://tracker.evil.example/pixel.gif'));
     expect(response.status).toBe(502);
     expect(network.unexpectedHostsFor('cell-unknown')).toEqual(['tracker.evil.example']);
+  });
+
+  it('records a refusal outside any cell as the browser\'s own background traffic', async () => {
+    await get('https://update.background.example/check');
+    expect(network.unexpectedHosts.filter((u) => u.host === 'update.background.example').map((u) => u.cellId)).toEqual([null]);
+  });
+
+  it('refuses a host a refuse route names, saying why, and records it', async () => {
+    const response = await lane.attribute('cell-refused', () => get('https://blocked.example/x.js'));
+    expect(response.status).toBe(502);
+    expect(response.body).toContain('the test says so');
+    expect(network.unexpectedHostsFor('cell-refused')).toEqual(['blocked.example']);
+  });
+
+  it.each([
+    ['a.js', 200, 'window.a = "one";'],
+    ['b.js', 200, 'window.b = "two";'],
+    ['c.js', 404, null],
+  ])('layers the folders of two static routes for one host: %s', async (file, status, body) => {
+    const response = await get(`https://shared.example/${file}`);
+    expect(response.status).toBe(status);
+    if (body) expect(response.body.trim()).toBe(body);
   });
 
   it.each([

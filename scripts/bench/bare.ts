@@ -1,16 +1,15 @@
 // Bare page loaders for the benchmark: the same browsers and flags as the engines, none of the
 // harness's work (no listener, no collectors, no settling, no screenshots).
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { chromium, firefox, type Browser } from 'playwright';
 import { CHROMIUM_ARGS } from '../../src/engines/chromium.ts';
 import { proxyPrefs, QUIET_PREFS } from '../../src/engines/firefox.ts';
 import { kill, track } from '../../src/engines/processes.ts';
-import { WebDriverClient } from '../../src/engines/webdriver.ts';
+import { freePort, WebDriverClient } from '../../src/engines/webdriver.ts';
 import { MINIBROWSER_PATHS, WEBKIT_DRIVER } from '../../src/engines/webkit.ts';
 import { acquireDisplay } from '../../src/engines/xvfb.ts';
 import { existsSync } from 'node:fs';
-import type { BrowserId } from '../../src/reporters/model.ts';
+import type { BrowserId } from '../../src/shared/vocabulary.ts';
 
 export interface BareBrowser {
   /** Load the page and wait for its load event. */
@@ -19,17 +18,6 @@ export interface BareBrowser {
 }
 
 const CHROMIUM_BIN = existsSync('/usr/lib/chromium/chromium') ? '/usr/lib/chromium/chromium' : '/usr/bin/chromium';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      server.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function playwrightBare(browser: Browser): BareBrowser {
   return {

@@ -10,8 +10,8 @@ import { FixtureNetwork } from '../../src/server/network.ts';
 import { buildCellPage } from '../../src/runner/cellPage.ts';
 import { planForScenarios } from '../../src/runner/plan.ts';
 import { loadScenarios } from '../../src/runner/scenario.ts';
-import { BROWSERS, type BrowserId } from '../../src/reporters/model.ts';
-import { VENDORS } from '../../src/vendors/index.ts';
+import { BROWSERS, type BrowserId } from '../../src/shared/vocabulary.ts';
+import { catalogRoutes, VENDORS } from '../../src/vendors/index.ts';
 import { launchBare } from './bare.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -68,13 +68,13 @@ function plannedPages(network: FixtureNetwork): Map<BrowserId, string[]> {
   const pages = new Map<BrowserId, string[]>(BROWSERS.map((b) => [b, []]));
   for (const cell of cells) {
     // Chargebee scenarios name a config: the floor serves its pages without a policy (no harness work).
-    pages.get(cell.browser)!.push(network.registerPage(buildCellPage(cell).spec));
+    pages.get(cell.browser)!.push(network.registerPage(buildCellPage(cell, network.site).spec));
   }
   return pages;
 }
 
 async function floorAndNaive(): Promise<{ floorMs: number; naiveMs: number | null; cells: number }> {
-  const network = await FixtureNetwork.start({ fixturesRoot: join(ROOT, 'fixtures'), hosts: VENDORS.flatMap((v) => [...v.hosts]) });
+  const network = await FixtureNetwork.start({ fixturesRoot: join(ROOT, 'fixtures'), routes: catalogRoutes(VENDORS) });
   try {
     const pages = plannedPages(network);
     const lanes = new Map<BrowserId, string>();

@@ -7,13 +7,15 @@ import { basename, join } from 'node:path';
 import pLimit from 'p-limit';
 import { descendantsOf, parentOf } from '../../src/engines/processes.ts';
 import { FixtureNetwork } from '../../src/server/network.ts';
-import { reportUri, SITE_ORIGIN } from '../../src/server/site.ts';
+import { siteContext } from '../../src/site/context.ts';
 import { parseCommandArgs } from '../../src/cli/args.ts';
-import { FIXTURES_ROOT, SELECTION_OPTIONS, resolveSelection } from '../../src/cli/runOptions.ts';
+import { FIXTURES_ROOT, resolveSelection, selectionOptions } from '../../src/cli/runOptions.ts';
 import type { PlannedCell } from '../../src/runner/plan.ts';
 import type { ReportCell } from '../../src/reporters/model.ts';
-import { VENDORS } from '../../src/vendors/index.ts';
+import { catalogPolicySources, catalogRoutes, VENDORS } from '../../src/vendors/index.ts';
 import { fetchViaProxy } from '../../test/helpers/proxyClient.ts';
+
+const site = siteContext();
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const CLI = join(ROOT, 'bin', 'csp-harness.js');
@@ -208,7 +210,7 @@ export function nonLoopbackSockets(root: number): { findings: SocketFinding[]; s
 
 /** The cells the CLI would plan for these `run` arguments (its own resolution, in-process). */
 export async function plannedCells(argv: string[]): Promise<PlannedCell[]> {
-  const args = parseCommandArgs('run', argv, { ...SELECTION_OPTIONS, reporter: { type: 'string', multiple: true }, out: { type: 'string' }, concurrency: { type: 'string' }, timeout: { type: 'string' } }, true);
+  const args = parseCommandArgs('run', argv, { ...selectionOptions(catalogPolicySources(VENDORS)), reporter: { type: 'string', multiple: true }, out: { type: 'string' }, concurrency: { type: 'string' }, timeout: { type: 'string' } }, true);
   return (await resolveSelection('run', args, VENDORS)).cells;
 }
 
@@ -291,18 +293,18 @@ export interface BurstResult {
 }
 
 export async function reportBurst(total = 1000, parallel = 50): Promise<BurstResult> {
-  const network = await FixtureNetwork.start({ fixturesRoot: FIXTURES_ROOT, hosts: VENDORS.flatMap((v) => [...v.hosts]) });
+  const network = await FixtureNetwork.start({ fixturesRoot: FIXTURES_ROOT, routes: catalogRoutes(VENDORS) });
   try {
     const lane = await network.openLane();
     const limit = pLimit(parallel);
-    const url = reportUri('burst');
+    const url = site.reportUri('burst');
     const started = Date.now();
     const statuses = await Promise.all(
       Array.from({ length: total }, (_, i) =>
         limit(async () => {
           const body = JSON.stringify({
             'csp-report': {
-              'document-uri': `${SITE_ORIGIN}/cells/burst/`,
+              'document-uri': site.pageUrl('burst'),
               'violated-directive': 'img-src',
               'effective-directive': 'img-src',
               'original-policy': "img-src 'self'; report-uri " + url,

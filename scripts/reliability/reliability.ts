@@ -12,6 +12,7 @@ import { descendantsOf, parentOf } from '../../src/engines/processes.ts';
 import { ENGINES } from '../../src/engines/index.ts';
 import { FIXTURES_ROOT } from '../../src/cli/runOptions.ts';
 import { runCells } from '../../src/runner/run.ts';
+import { siteContext } from '../../src/site/context.ts';
 import { VENDORS } from '../../src/vendors/index.ts';
 import {
   compareCells,
@@ -145,6 +146,7 @@ console.log('\n2c. a stub answering slower than the cell timeout (in-process run
     engines: ENGINES,
     browserSource: 'auto',
     fixturesRoot: FIXTURES_ROOT,
+    site: siteContext(),
     concurrency: 2,
     timeoutMs,
     outDir: mkdtempSync(join(tmpdir(), 'csph-rel-slow-')),

@@ -1,10 +1,11 @@
 // `csp-harness explain`: would this policy allow this request, and why.
 import { createHash } from 'node:crypto';
-import { check, DEFAULT_ORIGIN, isInlineType, isUrlType, REQUEST_TYPES, type CheckRequest, type HashAlgorithm } from '../policy/index.ts';
+import { DEFAULT_SITE_ORIGIN } from '../site/context.ts';
+import { check, isInlineType, isUrlType, REQUEST_TYPES, type CheckRequest, type HashAlgorithm } from '../policy/index.ts';
 import { suggestFix } from '../policy/advise.ts';
 import { flag, oneOf, parseCommandArgs, stringOption } from './args.ts';
 import { EXIT_OK, UsageError } from './errors.ts';
-import { fillPlaceholders, POLICY_OPTIONS, policyTexts } from './policyInput.ts';
+import { fillCopiedPlaceholders, POLICY_OPTIONS, policyTexts } from './policyInput.ts';
 import type { Io } from './io.ts';
 
 export const EXPLAIN_HELP = `Usage: csp-harness explain --policy <value> --type <type> [--url <url>] [options]
@@ -17,7 +18,7 @@ the spec oracle of CSP Level 3, without a browser.
   --report-only           treat the policies as Content-Security-Policy-Report-Only
   --type <type>           ${REQUEST_TYPES.join(' ')}
   --url <url>             the resource's URL (relative URLs resolve against --origin)
-  --origin <url>          the page's origin (default ${DEFAULT_ORIGIN})
+  --origin <url>          the page's origin (default ${DEFAULT_SITE_ORIGIN})
   --initiator <who>       parser (a <script> in the HTML, default) | script (inserted by a script)
   --nonce <n>             the element's nonce attribute
   --content <text>        inline script/style text or attribute value (hashes are computed from it)
@@ -50,7 +51,7 @@ export function explainCommand(argv: string[], io: Io): number {
   }
   const content = stringOption(args, 'content');
   const nonce = stringOption(args, 'nonce');
-  const { shown, notes, load } = fillPlaceholders(policyTexts('explain', args), { nonce, content });
+  const { shown, notes, load } = fillCopiedPlaceholders(policyTexts('explain', args), { nonce, content });
   for (const note of notes) io.err(`csp-harness: note: ${note}`);
   const typeArg = stringOption(args, 'type');
   if (!typeArg) throw new UsageError('CSPH_NO_TYPE', `explain: give the request's --type (one of: ${REQUEST_TYPES.join(', ')}).`);
@@ -66,7 +67,7 @@ export function explainCommand(argv: string[], io: Io): number {
   const request: CheckRequest = {
     type,
     url: isUrlType(type) ? url : undefined,
-    origin: stringOption(args, 'origin'),
+    origin: stringOption(args, 'origin') ?? DEFAULT_SITE_ORIGIN,
     initiator,
     nonce,
     content,

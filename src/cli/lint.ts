@@ -2,7 +2,7 @@
 import { lintPolicy, type LintFinding } from '../policy/index.ts';
 import { flag, parseCommandArgs } from './args.ts';
 import { EXIT_FAIL, EXIT_OK } from './errors.ts';
-import { fillPlaceholders, POLICY_OPTIONS, policyTexts } from './policyInput.ts';
+import { fillCopiedPlaceholders, POLICY_OPTIONS, policyTexts } from './policyInput.ts';
 import type { Io } from './io.ts';
 
 export const LINT_HELP = `Usage: csp-harness lint --policy <value> [--json]
@@ -31,7 +31,7 @@ export function lintCommand(argv: string[], io: Io): number {
     return EXIT_OK;
   }
   // A copied policy's 'nonce-{{nonce}}' is a per-response nonce: linted as one.
-  const { texts, shown, load } = fillPlaceholders(policyTexts('lint', args));
+  const { texts, shown, load } = fillCopiedPlaceholders(policyTexts('lint', args));
   load('enforce', 'header', flag(args, 'lenient'));
   const findings = texts.flatMap((t) => lintPolicy(t.value)).map((f) => ({ ...f, message: shown(f.message) }));
   const failed = findings.some((f) => f.severity === 'error');

@@ -1,5 +1,6 @@
 // The command line: dispatch, and the one place where errors become exit codes.
-import { EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
+import { HarnessError } from '../shared/vocabulary.ts';
+import { EXIT_OK, EXIT_USAGE } from './errors.ts';
 import { processIo, type Io } from './io.ts';
 
 type Command = (argv: string[], io: Io) => number | Promise<number>;
@@ -25,7 +26,7 @@ Commands:
   vendors   the bundled vendors, features, parameters and documented policies
   merge     combine the report.json files of --shard runs into one report
   explain   would a policy allow one request, and which directive decides (spec oracle)
-  compile   a Chargebee hosted-page CSP config (JSON) to its header
+  compile   a vendor's own policy format to its header (see: csp-harness compile --help)
   lint      static findings on a policy
 
 Run 'csp-harness <command> --help' for its options. Exit codes: 0 ok, 1 failed, 2 bad input.`;
@@ -44,9 +45,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   try {
     return await (await command())(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof HarnessError) {
       io.err(`csp-harness: ${error.message}`);
-      return error.exitCode;
+      return EXIT_USAGE;
     }
     const detail = process.env.CSP_HARNESS_DEBUG ? `\n${(error as Error).stack}` : ' (set CSP_HARNESS_DEBUG=1 for the stack trace, and please report it)';
     io.err(`csp-harness: internal error in ${name}: ${(error as Error).message ?? String(error)}${detail}`);

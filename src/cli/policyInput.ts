@@ -1,7 +1,7 @@
 // Reading the candidate policy from the command line or a file, and refusing malformed ones clearly.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parsePolicyList, type Diagnostic, type Disposition, type Policy, type PolicySource } from '../policy/index.ts';
+import { fillPlaceholders as fillSite, INLINE_HASHES, inlineHash, NONCE, NONCE_SOURCE } from '../site/placeholders.ts';
 import { listOption, type OptionSpec, type Parsed } from './args.ts';
 import { UsageError } from './errors.ts';
 
@@ -43,29 +43,29 @@ export function policyTexts(command: string, args: Parsed): PolicyText[] {
  * the placeholder, so that a caret under a later token of the policy still points at it.
  */
 const UNCARRIED_NONCE = 'n0nceN0nc';
-const NO_HASHES = ' '.repeat('{{inline-hashes}}'.length);
+const NO_HASHES = ' '.repeat(INLINE_HASHES.length);
 
 /**
  * Fills the placeholders `run` fills per response, for a policy copied from a scenario or `vendors`:
  * `{{nonce}}` is the response's nonce (the element carries it when `nonce` is given), `{{inline-hashes}}`
  * the hash of the inline `content`. `shown` turns the stand-in nonce back into the placeholder.
  */
-export function fillPlaceholders(
+export function fillCopiedPlaceholders(
   texts: PolicyText[],
   given: { nonce?: string; content?: string } = {},
 ): { texts: PolicyText[]; shown: (text: string) => string; notes: string[]; load: (disposition: Disposition, source: PolicySource, lenient: boolean) => LoadedPolicies } {
   const notes: string[] = [];
-  if (texts.some((t) => t.value.includes('{{nonce}}'))) {
+  if (texts.some((t) => t.value.includes(NONCE))) {
     notes.push(
       given.nonce === undefined
-        ? "'nonce-{{nonce}}' is the response's fresh nonce; without --nonce the element does not carry it."
-        : `'nonce-{{nonce}}' is the response's nonce, here ${given.nonce}, the one the element carries.`,
+        ? `${NONCE_SOURCE} is the response's fresh nonce; without --nonce the element does not carry it.`
+        : `${NONCE_SOURCE} is the response's nonce, here ${given.nonce}, the one the element carries.`,
     );
   }
-  if (texts.some((t) => t.value.includes('{{inline-hashes}}')) && given.content === undefined) notes.push('{{inline-hashes}} stands for the hashes of the inline text; without --content it is empty.');
-  const hash = given.content === undefined ? NO_HASHES : `'sha256-${createHash('sha256').update(given.content, 'utf8').digest('base64')}'`;
-  const filled = texts.map((t) => ({ ...t, value: t.value.replaceAll('{{nonce}}', given.nonce ?? UNCARRIED_NONCE).replaceAll('{{inline-hashes}}', hash) }));
-  const shown = (text: string) => text.replaceAll(UNCARRIED_NONCE, '{{nonce}}');
+  if (texts.some((t) => t.value.includes(INLINE_HASHES)) && given.content === undefined) notes.push(`${INLINE_HASHES} stands for the hashes of the inline text; without --content it is empty.`);
+  const inlineHashes = given.content === undefined ? NO_HASHES : inlineHash(given.content);
+  const filled = texts.map((t) => ({ ...t, value: fillSite(t.value, { nonce: given.nonce ?? UNCARRIED_NONCE, inlineHashes }) }));
+  const shown = (text: string) => text.replaceAll(UNCARRIED_NONCE, NONCE);
   return {
     texts: filled,
     shown,
@@ -84,7 +84,7 @@ export function fillPlaceholders(
 
 /** A policy value with `run`'s placeholders filled for parsing only: same length, so columns in messages stay true. */
 export function forValidation(value: string): string {
-  return fillPlaceholders([{ value, origin: '' }]).texts[0]!.value;
+  return fillCopiedPlaceholders([{ value, origin: '' }]).texts[0]!.value;
 }
 
 export function readPolicyFile(path: string): PolicyText {

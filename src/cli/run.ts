@@ -2,20 +2,20 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ENGINES } from '../engines/index.ts';
-import { DEFAULT_REPORTERS, REPORTER_IDS, createReporters } from '../reporters/index.ts';
+import { REPORTER_IDS, createReporters } from '../reporters/index.ts';
 import { parseReport, renderJson } from '../reporters/json.ts';
 import { multiplex } from '../reporters/types.ts';
 import { summarize, type Report, type ReportCell } from '../reporters/model.ts';
 import { compareToBaseline } from '../runner/baseline.ts';
-import { SCREENSHOT_CHOICES } from '../runner/config.ts';
 import { failsRun } from '../runner/expect.ts';
 import { runCells } from '../runner/run.ts';
-import { VENDORS } from '../vendors/index.ts';
-import { flag, oneOf, parseCommandArgs } from './args.ts';
+import { catalogPolicySources, VENDORS } from '../vendors/index.ts';
+import { flag, parseCommandArgs } from './args.ts';
 import { EXIT_FAIL, EXIT_OK, UsageError } from './errors.ts';
 import { Progress } from './progress.ts';
-import { FIXTURES_ROOT, resolveSelection, SELECTION_OPTIONS } from './runOptions.ts';
+import { FIXTURES_ROOT, resolveSelection, selectionOptions, sourceHelp } from './runOptions.ts';
 import type { Io } from './io.ts';
+import { DEFAULT_SITE_ORIGIN } from '../site/context.ts';
 
 export const RUN_HELP = `Usage: csp-harness run [SCENARIO_FILE_OR_DIR ...] [options]
 
@@ -24,7 +24,7 @@ the matrix: vendor × feature × browser, each failing cell naming the directive
 
   --policy <value>           candidate policy, header syntax; repeat to compare several candidates
   --policy-file <path>       a file holding the header value
-  --chargebee-config <path>  a JSON config in the format of seed 004
+${sourceHelp(catalogPolicySources(VENDORS))}
   --delivery <how>           header | meta | report-only | header+meta      (default header)
   --lenient                  run a malformed policy as browsers would, dropping bad tokens
   --vendor <ids>             comma list, default all          (see: csp-harness vendors)
@@ -40,6 +40,7 @@ the matrix: vendor × feature × browser, each failing cell naming the directive
   --timeout <ms>             per cell                         (default 15000)
   --shard <i/n>              run the i-th of n deterministic slices (merge with: csp-harness merge)
   --screenshots <which>      failing | all: which cells keep a screenshot  (default failing)
+  --origin <url>             the site's origin the pages are served on (default ${DEFAULT_SITE_ORIGIN})
   --config <path>            a config file (default: csp-harness.config.{ts,mjs,js,json} if present)
 
 Without a policy option it runs the scenario files given (default: scenarios/), each carrying
@@ -53,7 +54,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     'run',
     argv,
     {
-      ...SELECTION_OPTIONS,
+      ...selectionOptions(catalogPolicySources(VENDORS)),
       reporter: { type: 'string', multiple: true },
       out: { type: 'string' },
       baseline: { type: 'string' },
@@ -71,9 +72,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   }
   const selection = await resolveSelection('run', args, VENDORS);
   const { config } = selection;
-  const reporterIds = (config.reporters && config.reporters.length > 0 ? config.reporters : DEFAULT_REPORTERS).map((r) => oneOf('run', 'reporter', r, REPORTER_IDS));
-  const outDir = resolve(config.out ?? 'csp-report');
-  const screenshots = oneOf('run', 'screenshots', config.screenshots ?? 'failing', SCREENSHOT_CHOICES);
+  const reporterIds = config.reporters;
+  const outDir = config.out;
   const baselinePath = config.baseline ? resolve(config.baseline) : null;
   const updateBaseline = flag(args, 'update-baseline');
   if (updateBaseline && !baselinePath) throw new UsageError('CSPH_NO_BASELINE', 'run: --update-baseline needs --baseline <path> to write to.');
@@ -107,23 +107,24 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   const started = Date.now();
-  const shard = config.shard ? (/^(\d+)\/(\d+)$/.exec(config.shard) ?? null) : null;
+  const shard = config.shard;
   let result: Awaited<ReturnType<typeof runCells>>;
   try {
     result = await runCells({
       cells: selection.cells,
       catalog: VENDORS,
       engines: ENGINES,
-      browserSource: selection.browserSource,
+      browserSource: config.browserSource,
       fixturesRoot: FIXTURES_ROOT,
-      concurrency: config.concurrency ?? 3,
-      timeoutMs: config.timeout ?? 15_000,
+      site: config.site,
+      concurrency: config.concurrency,
+      timeoutMs: config.timeoutMs,
       outDir,
-      screenshots,
+      screenshots: config.screenshots,
       signal: abort.signal,
       onBegin: (total, browsers) => {
         for (const b of browsers) if (b.status === 'missing') io.err(`csp-harness: ${b.id} is not installed: its cells are skipped. Install it with: ${b.install ?? '?'}`);
-        reporters.onBegin({ total, browsers: selection.browsers, shard: shard ? { index: Number(shard[1]), total: Number(shard[2]) } : null });
+        reporters.onBegin({ total, browsers: config.browsers, shard });
       },
       onCell: (cell) => {
         reporters.onCell(cell);
@@ -145,7 +146,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
       browsers: result.browsers,
-      shard: shard ? { index: Number(shard[1]), total: Number(shard[2]) } : null,
+      shard,
     },
   };
   const comparison = baseline ? compareToBaseline(baseline, report) : null;

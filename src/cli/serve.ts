@@ -1,10 +1,10 @@
 // `csp-harness serve`: the fixture network for a person's own browser, until Ctrl-C.
 import { FixtureNetwork } from '../server/network.ts';
 import { buildCellPage } from '../runner/cellPage.ts';
-import { VENDORS } from '../vendors/index.ts';
+import { catalogPolicySources, catalogRoutes, VENDORS } from '../vendors/index.ts';
 import { flag, parseCommandArgs } from './args.ts';
 import { EXIT_OK } from './errors.ts';
-import { FIXTURES_ROOT, resolveSelection, SELECTION_OPTIONS } from './runOptions.ts';
+import { FIXTURES_ROOT, resolveSelection, selectionOptions } from './runOptions.ts';
 import type { Io } from './io.ts';
 
 export const SERVE_HELP = `Usage: csp-harness serve [SCENARIO_FILE_OR_DIR ...] [selection options as for run] [--json]
@@ -13,8 +13,8 @@ Starts the fixture proxy (loopback only) with one page per vendor feature under 
 policy, and keeps it up until Ctrl-C, so you can open a case — e.g. Genesys "broken icons" — in a
 browser of your own and look at its DevTools.
 
-  --policy, --policy-file, --chargebee-config, --delivery, --lenient,
-  --vendor, --feature, --param, --config     as for 'csp-harness run'
+  --policy, --policy-file, --delivery, --lenient, --vendor, --feature, --param,
+  --origin, --config, and each vendor's policy format   as for 'csp-harness run'
   --json     print one line: { "proxy": "http://127.0.0.1:PORT", "caCertificate": "<PEM path>", "pages": [ … ] }
 
 Point the browser at the proxy and trust the CA certificate (it is made for this run and deleted
@@ -22,7 +22,7 @@ at exit), e.g.: chromium --proxy-server=http://127.0.0.1:PORT --ignore-certifica
 Nothing leaves loopback: a host no fixture answers is refused and printed.`;
 
 export async function serveCommand(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandArgs('serve', argv, { ...SELECTION_OPTIONS, json: { type: 'boolean' } }, true);
+  const args = parseCommandArgs('serve', argv, { ...selectionOptions(catalogPolicySources(VENDORS)), json: { type: 'boolean' } }, true);
   if (flag(args, 'help')) {
     io.out(SERVE_HELP);
     return EXIT_OK;
@@ -36,13 +36,14 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     seen.add(key);
     return true;
   });
-  const network = await FixtureNetwork.start({ fixturesRoot: FIXTURES_ROOT, hosts: VENDORS.flatMap((v) => [...v.hosts]) });
+  const site = selection.config.site;
+  const network = await FixtureNetwork.start({ fixturesRoot: FIXTURES_ROOT, site, routes: catalogRoutes(VENDORS) });
   const pages: string[] = [];
   try {
     const lane = await network.openLane();
     for (const cell of cells) {
       const id = cell.id.slice(0, cell.id.lastIndexOf('/'));
-      pages.push(network.registerPage(buildCellPage({ ...cell, id }).spec));
+      pages.push(network.registerPage(buildCellPage({ ...cell, id }, site).spec));
     }
     if (flag(args, 'json')) {
       io.out(JSON.stringify({ proxy: lane.proxyUrl, caCertificate: network.caCertificatePath, pages }));

@@ -1,5 +1,5 @@
 // `csp-harness vendors`: the catalog — vendors, features, params, hosts, documented policies.
-import { VENDORS } from '../vendors/index.ts';
+import { VENDORS, type Vendor } from '../vendors/index.ts';
 import { flag, parseCommandArgs } from './args.ts';
 import { EXIT_OK } from './errors.ts';
 import type { Io } from './io.ts';
@@ -10,6 +10,12 @@ Lists the bundled vendors: their features (the --feature ids), parameters (--par
 the hosts their stubs stand for, and the policies their documents give.
   --json   the same as one JSON document, for scripts`;
 
+/** Each host the vendor serves once, marked when it also answers WebSockets (today's `vendors --json` shape). */
+function hostsOf(v: Vendor): { host: string; websocket: boolean }[] {
+  const hosts = [...new Set(v.routes.filter((r) => r.kind !== 'refuse').map((r) => r.host))];
+  return hosts.map((host) => ({ host, websocket: v.routes.some((r) => r.kind === 'ws-echo' && r.host === host) }));
+}
+
 export function catalogJson() {
   return {
     vendors: VENDORS.map((v) => ({
@@ -18,8 +24,11 @@ export function catalogJson() {
       seed: v.seed,
       features: v.features.map((f) => ({ id: f.id, title: f.title, directives: [...f.directives], seedRef: f.seedRef })),
       params: v.params.map((p) => ({ key: p.key, values: [...p.values], default: p.default, description: p.description })),
-      hosts: v.hosts.map((h) => ({ host: h.pattern, websocket: h.websocket === true })),
-      documentedPolicies: v.documentedPolicies.map((p) => ({ ...p })),
+      hosts: hostsOf(v).map((h) => ({ host: h.host, websocket: h.websocket })),
+      routes: v.routes.map((r) => ({ ...r })),
+      policySources: v.policySources.map((p) => ({ flag: `--${p.flag}`, key: p.key, description: p.description })),
+      // A policy in a vendor's own format names its file under that format's key, as scenario files do.
+      documentedPolicies: v.documentedPolicies.map(({ source, ...p }) => ({ ...p, ...(source ? { [v.policySources.find((s) => s.flag === source.kind)?.key ?? source.kind]: source.path } : {}) })),
     })),
   };
 }
@@ -39,7 +48,8 @@ export function vendorsCommand(argv: string[], io: Io): number {
     lines.push(`${v.id} — ${v.title}   (seed ${v.seed})`);
     for (const f of v.features) lines.push(`  feature ${f.id.padEnd(14)} ${f.title}  [${f.directives.join(', ')}]`);
     for (const p of v.params) lines.push(`  param   ${p.key}=${p.values.join('|')}  (default ${p.default})`);
-    lines.push(`  hosts   ${v.hosts.map((h) => (h.websocket ? `wss://${h.pattern}` : h.pattern)).join(', ')}`);
+    lines.push(`  hosts   ${hostsOf(v).map((h) => (h.websocket ? `wss://${h.host}` : h.host)).join(', ')}`);
+    for (const p of v.policySources) lines.push(`  format  --${p.flag} <path> (config key ${p.key}): ${p.description}`);
     for (const p of v.documentedPolicies) lines.push(`  policy  ${p.id}: ${p.title}`);
     lines.push('');
   }

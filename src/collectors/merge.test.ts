@@ -1,8 +1,8 @@
 // Golden merges: the signals and reports each engine really produced for one page (captured through
 // the fixture proxy: Debian chromium 156, firefox-esr 153 over BiDi, WebKitGTK 2.50 via WebDriver).
 import { describe, expect, it } from 'vitest';
-import type { RawSignal } from '../engines/types.ts';
-import type { ReportViolation } from '../reporters/model.ts';
+import type { RawSignal } from '../shared/vocabulary.ts';
+import type { ReportViolation } from '../shared/vocabulary.ts';
 import { mergeViolations } from './merge.ts';
 import type { CspReport } from './reports.ts';
 
@@ -190,6 +190,6 @@ const CASES: Case[] = [
 
 describe('mergeViolations', () => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    expect(mergeViolations(c.signals, c.reports, { keepPageNoise: c.keepPageNoise })).toEqual(c.expected);
+    expect(mergeViolations(c.signals, c.reports, { keepPageNoise: c.keepPageNoise, siteOrigins: ['https://www.shop.test', 'https://other.shop.test'] })).toEqual(c.expected);
   });
 });

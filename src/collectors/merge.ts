@@ -2,13 +2,15 @@
 // report) becomes one ReportViolation listing its signals. Two blocked loads of the same URL stay two:
 // an observation joins a violation only if that violation has no signal of its channel yet.
 import { fallbackList } from '../policy/index.ts';
-import type { RawSignal } from '../engines/types.ts';
-import type { ReportViolation, Signal } from '../reporters/model.ts';
+import type { RawSignal } from '../shared/vocabulary.ts';
+import type { ReportViolation, Signal } from '../shared/vocabulary.ts';
 import type { CspReport } from './reports.ts';
 import { isPageNoise, kindOf, normaliseBlockedURI, normaliseSignal, type NormalisedViolation } from './messages.ts';
 
 export interface MergeOptions {
-  /** Keep violations of the page itself (Firefox's /favicon.ico); dropped by default. */
+  /** The site's origins (the site context's): their own noise (Firefox's /favicon.ico) is dropped. */
+  siteOrigins?: readonly string[];
+  /** Keep that noise all the same. */
   keepPageNoise?: boolean;
 }
 
@@ -110,5 +112,5 @@ export function mergeViolations(signals: readonly RawSignal[], reports: readonly
   }
   return merged
     .map((p) => ({ ...p.violation, signals: SIGNAL_ORDER.filter((s) => p.violation.signals.includes(s)) }))
-    .filter((v) => options.keepPageNoise === true || !isPageNoise(v));
+    .filter((v) => options.keepPageNoise === true || !isPageNoise(v, options.siteOrigins ?? []));
 }

@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { isPageNoise, kindOf, normaliseBlockedURI, normaliseSignal, parseCspMessage } from './messages.ts';
 
+const SITE = ['https://www.shop.test', 'https://other.shop.test'];
+
 interface Row {
   engine: string;
   sample: string;
@@ -157,8 +159,9 @@ describe('normalisation', () => {
   });
 
   it("tells the page's own favicon from a vendor's image", () => {
-    expect(isPageNoise({ blockedURI: 'https://www.shop.test/favicon.ico' })).toBe(true);
-    expect(isPageNoise({ blockedURI: 'https://app-cdn.velaro.com/favicon.ico' })).toBe(false);
-    expect(isPageNoise({ blockedURI: 'data' })).toBe(false);
+    expect(isPageNoise({ blockedURI: 'https://www.shop.test/favicon.ico' }, SITE)).toBe(true);
+    expect(isPageNoise({ blockedURI: 'https://app-cdn.velaro.com/favicon.ico' }, SITE)).toBe(false);
+    expect(isPageNoise({ blockedURI: 'data' }, SITE)).toBe(false);
+    expect(isPageNoise({ blockedURI: 'https://www.shop.test/favicon.ico' }, ['https://www.example.com'])).toBe(false);
   });
 });

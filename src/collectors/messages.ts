@@ -1,8 +1,8 @@
 // The engines' console / pageerror CSP messages, old and new wordings, turned into one normalised
 // violation. Never throws: a message that is not a CSP violation gives null.
 import { fallbackList } from '../policy/index.ts';
-import type { ViolationKind } from '../reporters/model.ts';
-import type { RawSignal } from '../engines/types.ts';
+import type { ViolationKind } from '../shared/vocabulary.ts';
+import type { RawSignal } from '../shared/vocabulary.ts';
 
 export interface NormalisedViolation {
   disposition: 'enforce' | 'report';
@@ -229,9 +229,6 @@ export function normaliseSignal(signal: RawSignal): NormalisedViolation | null {
  * The page's own noise, not any vendor's: Firefox fetches `/favicon.ico` of the site under `img-src`
  * (and reports it when `img-src`/`default-src` forbid it).
  */
-export function isPageNoise(violation: { blockedURI: string }, siteOrigins: readonly string[] = SITE_ORIGINS): boolean {
+export function isPageNoise(violation: { blockedURI: string }, siteOrigins: readonly string[]): boolean {
   return siteOrigins.some((origin) => violation.blockedURI === `${origin}/favicon.ico`);
 }
-
-/** src/server/site.ts's SITE_ORIGIN and SECOND_ORIGIN (not imported: server/ imports collectors/). */
-const SITE_ORIGINS = ['https://www.shop.test', 'https://other.shop.test'];

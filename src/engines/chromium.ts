@@ -1,10 +1,11 @@
 // Chromium through Playwright over CDP: the proxy is given at launch, every context inherits it.
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright';
+import { defineEngine } from './detect.ts';
 import { HARNESS_HANDLES_SIGNALS, PlaywrightSession } from './playwrightSession.ts';
-import type { BrowserSource, Engine, EngineAvailability, EngineSession, LaunchOptions } from './types.ts';
+import type { Engine } from './types.ts';
 
-export const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
 /**
  * Beyond Playwright's defaults: no GPU, no sandbox (containers), and none of the browser's own
@@ -26,21 +27,12 @@ export const CHROMIUM_ARGS = [
 /**
  * Hosts Chromium asks for on its own right after start (component and extension update checks),
  * whatever the flags. They bypass the proxy and resolve to nothing (`--host-resolver-rules`), so
- * they neither leave the machine nor land on a cell; a runner may still treat them as the
- * browser's, not the cell's, should they reach a lane.
+ * they neither leave the machine nor land on a cell (one that reached a lane anyway would come
+ * while no cell loads: the runner lists it as the browsers' background traffic).
  */
-export const CHROMIUM_BACKGROUND_HOSTS: readonly string[] = ['update.googleapis.com', 'clients2.google.com', 'clients2.googleusercontent.com', 'edgedl.me.gvt1.com', 'redirector.gvt1.com'];
+const CHROMIUM_BACKGROUND_HOSTS: readonly string[] = ['update.googleapis.com', 'clients2.google.com', 'clients2.googleusercontent.com', 'edgedl.me.gvt1.com', 'redirector.gvt1.com'];
 
 const BACKGROUND_ARGS = [`--host-resolver-rules=${CHROMIUM_BACKGROUND_HOSTS.map((h) => `MAP ${h} ~NOTFOUND`).join(', ')}`];
-
-function playwrightExecutable(): string | null {
-  try {
-    const path = chromium.executablePath();
-    return path && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Debian's wrapper script execs /usr/lib/chromium/chromium after adding flags we do not want. */
 function systemExecutable(): string | null {
@@ -48,39 +40,28 @@ function systemExecutable(): string | null {
   return SYSTEM_CHROMIUM.find((p) => existsSync(p)) ?? null;
 }
 
-const INSTALL = { system: 'sudo apt-get install -y chromium', playwright: 'npx playwright install chromium' };
-
-export const chromiumEngine: Engine = {
-  browser: 'chromium',
-
-  async detect(source: BrowserSource): Promise<EngineAvailability> {
-    const own = source === 'system' ? null : playwrightExecutable();
-    const system = source === 'playwright' || own ? null : systemExecutable();
-    const executable = own ?? system;
-    return {
-      browser: 'chromium',
-      available: executable !== null,
-      source: own ? 'playwright' : system ? 'system' : null,
-      executable,
-      install: executable ? null : source === 'playwright' ? INSTALL.playwright : source === 'system' ? INSTALL.system : `${INSTALL.system} (or: ${INSTALL.playwright})`,
-    };
+export const chromiumEngine: Engine = defineEngine(
+  {
+    browser: 'chromium',
+    name: 'Chromium',
+    playwright: chromium,
+    system: systemExecutable,
+    install: { system: 'sudo apt-get install -y chromium', playwright: 'npx playwright install chromium' },
   },
-
-  async launch(options: LaunchOptions): Promise<EngineSession> {
-    const found = await chromiumEngine.detect(options.source);
-    if (!found.available || !found.executable) throw new Error(`csp-harness: Chromium is not installed; install it: ${found.install}`);
-    const executablePath = found.executable;
-    return PlaywrightSession.start({
-      browser: 'chromium',
-      processNeedle: executablePath.includes('ms-playwright') ? 'chrome' : 'chromium',
-      launch: () =>
-        chromium.launch({
-          executablePath,
-          args: [...CHROMIUM_ARGS, ...BACKGROUND_ARGS],
-          proxy: { server: options.proxyUrl, bypass: CHROMIUM_BACKGROUND_HOSTS.join(',') },
-          timeout: 30_000,
-          ...HARNESS_HANDLES_SIGNALS,
-        }),
-    });
-  },
-};
+  ({ executable: executablePath }, options) =>
+    PlaywrightSession.start(
+      {
+        browser: 'chromium',
+        processNeedle: executablePath.includes('ms-playwright') ? 'chrome' : 'chromium',
+        launch: () =>
+          chromium.launch({
+            executablePath,
+            args: [...CHROMIUM_ARGS, ...BACKGROUND_ARGS],
+            proxy: { server: options.proxyUrl, bypass: CHROMIUM_BACKGROUND_HOSTS.join(',') },
+            timeout: 30_000,
+            ...HARNESS_HANDLES_SIGNALS,
+          }),
+      },
+      options,
+    ),
+);

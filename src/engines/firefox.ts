@@ -3,10 +3,11 @@
 // `proxy` launch option is not applied over BiDi (../shared/design/browsers.md).
 import { existsSync } from 'node:fs';
 import { firefox } from 'playwright';
+import { defineEngine } from './detect.ts';
 import { HARNESS_HANDLES_SIGNALS, PlaywrightSession } from './playwrightSession.ts';
-import type { BrowserSource, Engine, EngineAvailability, EngineSession, LaunchOptions } from './types.ts';
+import type { Engine } from './types.ts';
 
-export const SYSTEM_FIREFOX = ['/usr/bin/firefox-esr', '/usr/bin/firefox'];
+const SYSTEM_FIREFOX = ['/usr/bin/firefox-esr', '/usr/bin/firefox'];
 
 export function proxyPrefs(proxyUrl: string): Record<string, string | number | boolean> {
   const url = new URL(proxyUrl);
@@ -43,46 +44,28 @@ export const QUIET_PREFS: Record<string, string | number | boolean> = {
   'network.prefetch-next': false,
 };
 
-function playwrightExecutable(): string | null {
-  try {
-    const path = firefox.executablePath();
-    return path && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
-
-const INSTALL = { system: 'sudo apt-get install -y firefox-esr', playwright: 'npx playwright install firefox' };
-
-export const firefoxEngine: Engine = {
-  browser: 'firefox',
-
-  async detect(source: BrowserSource): Promise<EngineAvailability> {
-    const own = source === 'system' ? null : playwrightExecutable();
-    const system = source === 'playwright' || own ? null : (SYSTEM_FIREFOX.find((p) => existsSync(p)) ?? null);
-    const executable = own ?? system;
-    return {
-      browser: 'firefox',
-      available: executable !== null,
-      source: own ? 'playwright' : system ? 'system' : null,
-      executable,
-      install: executable ? null : source === 'playwright' ? INSTALL.playwright : source === 'system' ? INSTALL.system : `${INSTALL.system} (or: ${INSTALL.playwright})`,
-    };
+export const firefoxEngine: Engine = defineEngine(
+  {
+    browser: 'firefox',
+    name: 'Firefox',
+    playwright: firefox,
+    system: () => SYSTEM_FIREFOX.find((p) => existsSync(p)) ?? null,
+    install: { system: 'sudo apt-get install -y firefox-esr', playwright: 'npx playwright install firefox' },
   },
-
-  async launch(options: LaunchOptions): Promise<EngineSession> {
-    const found = await firefoxEngine.detect(options.source);
-    if (!found.available || !found.executable) throw new Error(`csp-harness: Firefox is not installed; install it: ${found.install}`);
+  async (found, options) => {
     const executablePath = found.executable;
     const firefoxUserPrefs = { ...QUIET_PREFS, ...proxyPrefs(options.proxyUrl) };
     const own = found.source === 'playwright';
-    return PlaywrightSession.start({
-      browser: 'firefox',
-      processNeedle: 'firefox',
-      launch: () =>
-        own
-          ? firefox.launch({ executablePath, firefoxUserPrefs, proxy: { server: options.proxyUrl }, timeout: 60_000, ...HARNESS_HANDLES_SIGNALS })
-          : firefox.launch({ channel: 'moz-firefox', executablePath, firefoxUserPrefs, timeout: 60_000, ...HARNESS_HANDLES_SIGNALS }),
-    });
+    return PlaywrightSession.start(
+      {
+        browser: 'firefox',
+        processNeedle: 'firefox',
+        launch: () =>
+          own
+            ? firefox.launch({ executablePath, firefoxUserPrefs, proxy: { server: options.proxyUrl }, timeout: 60_000, ...HARNESS_HANDLES_SIGNALS })
+            : firefox.launch({ channel: 'moz-firefox', executablePath, firefoxUserPrefs, timeout: 60_000, ...HARNESS_HANDLES_SIGNALS }),
+      },
+      options,
+    );
   },
-};
+);

@@ -1,8 +1,8 @@
-// The engines by browser id, and detection of all of them at once.
-import type { BrowserId } from '../reporters/model.ts';
+// The engines by browser id.
+import type { BrowserId } from '../shared/vocabulary.ts';
 import { chromiumEngine } from './chromium.ts';
 import { firefoxEngine } from './firefox.ts';
-import type { BrowserSource, Engine, EngineAvailability } from './types.ts';
+import type { Engine } from './types.ts';
 import { webkitEngine } from './webkit.ts';
 
 export const ENGINES: Readonly<Record<BrowserId, Engine>> = {
@@ -10,10 +10,3 @@ export const ENGINES: Readonly<Record<BrowserId, Engine>> = {
   firefox: firefoxEngine,
   webkit: webkitEngine,
 };
-
-export async function detectAll(source: BrowserSource, browsers: readonly BrowserId[] = ['chromium', 'firefox', 'webkit']): Promise<EngineAvailability[]> {
-  return Promise.all(browsers.map((b) => ENGINES[b].detect(source)));
-}
-
-export { CHROMIUM_BACKGROUND_HOSTS } from './chromium.ts';
-export type * from './types.ts';

@@ -1,13 +1,12 @@
 // One Playwright browser (Chromium over CDP, Firefox over WebDriver BiDi, or Playwright's own WebKit)
 // reused across cells, a fresh context per cell; relaunched after a crash or a hang.
 import type { Browser, BrowserContext, Page } from 'playwright';
-import type { BrowserId } from '../reporters/model.ts';
-import { parseCspMessage } from '../collectors/messages.ts';
+import type { BrowserId } from '../shared/vocabulary.ts';
 import { childrenMatching, kill, track, untrack } from './processes.ts';
-import { DeadlineError, LISTENER_JS, phaseClock, READ_EXPRESSION, settle, toPageState, within, type PageState } from './settle.ts';
-import type { CellLoad, CellObservation, EngineSession, RawSignal } from './types.ts';
+import { cellFailure, cellObservation, DeadlineError, LISTENER_JS, phaseClock, READ_EXPRESSION, SESSION_CLOSED, settle, toPageState, within, type PageState } from './settle.ts';
+import { EngineError, type CellLoad, type CellObservation, type EngineFailure, type EngineSession, type LaunchOptions, type RawSignal } from './types.ts';
 
-export interface PlaywrightLauncher {
+interface PlaywrightLauncher {
   browser: BrowserId;
   launch(): Promise<Browser>;
   /** Part of the browser's command line, to find its pid among this process's children. */
@@ -53,6 +52,7 @@ export class PlaywrightSession implements EngineSession {
 
   private constructor(
     private readonly launcher: PlaywrightLauncher,
+    private readonly options: Pick<LaunchOptions, 'isCspMessage'>,
     launched: { browser: Browser; pid: number | null },
     readonly version: string,
   ) {
@@ -63,9 +63,9 @@ export class PlaywrightSession implements EngineSession {
     this.prepare();
   }
 
-  static async start(launcher: PlaywrightLauncher): Promise<PlaywrightSession> {
+  static async start(launcher: PlaywrightLauncher, options: Pick<LaunchOptions, 'isCspMessage'>): Promise<PlaywrightSession> {
     const launched = await launchTracked(launcher);
-    return new PlaywrightSession(launcher, launched, launched.browser.version());
+    return new PlaywrightSession(launcher, options, launched, launched.browser.version());
   }
 
   private watch(browser: Browser): void {
@@ -131,7 +131,7 @@ export class PlaywrightSession implements EngineSession {
     if (this.closed) {
       await launched.browser.close().catch(() => undefined);
       if (launched.pid !== null) kill(launched.pid);
-      throw new Error('the engine session is closed');
+      throw new EngineError('CSPH_SESSION_CLOSED', 'the engine session is closed');
     }
     this.current = launched.browser;
     this.pid = launched.pid;
@@ -145,17 +145,12 @@ export class PlaywrightSession implements EngineSession {
     const started = Date.now();
     const deadline = started + load.timeoutMs;
     const signals: RawSignal[] = [];
-    const observation = (error: string | null, state: PageState | null, screenshot: Buffer | null = null): CellObservation => ({
-      signals: [...signals, ...(state?.events ?? [])],
-      probes: state?.probes ?? [],
-      error,
-      screenshot,
-      durationMs: Date.now() - started,
-    });
-    if (this.closed) return observation('csp-harness: the engine session is closed', null);
+    const observation = (error: EngineFailure | null, state: PageState | null): CellObservation => cellObservation(started, signals, error, state);
+    if (this.closed) return observation(SESSION_CLOSED, null);
 
     let context: BrowserContext | null = null;
     let lastState: PageState | null = null;
+    let navigating = false;
     const phase = phaseClock(`${this.browser} ${load.cellId}`);
     const work = async (): Promise<CellObservation> => {
       const taken = await this.takePage(deadline);
@@ -167,7 +162,7 @@ export class PlaywrightSession implements EngineSession {
       const act = () => (lastActivity = Date.now());
       page.on('console', (message) => {
         const text = message.text();
-        if (message.type() === 'error' || parseCspMessage(text)) signals.push({ channel: 'console', text });
+        if (message.type() === 'error' || this.options.isCspMessage(text)) signals.push({ channel: 'console', text });
         act();
       });
       page.on('pageerror', (error) => {
@@ -190,7 +185,9 @@ export class PlaywrightSession implements EngineSession {
         ws.on('close', act);
       });
       const loadBudget = deadline - Date.now() - RESERVE_MS;
+      navigating = true;
       await page.goto(load.url, { waitUntil: 'load', timeout: Math.max(1, loadBudget) });
+      navigating = false;
       phase('load');
       const settled = await settle(
         {
@@ -214,21 +211,18 @@ export class PlaywrightSession implements EngineSession {
       return { ...observed, screenshot, harnessActedAt, durationMs: Date.now() - started };
     };
 
-    let observationError: string | null = null;
+    let observationError: EngineFailure | null = null;
     try {
       const running = work();
       running.catch(() => undefined);
       return await within(running, deadline - Date.now(), `cell ${load.cellId}`);
     } catch (error) {
       const crashed = !this.alive || !this.current?.isConnected();
-      const message = (error as Error).message.split('\n')[0] ?? String(error);
-      let reason: string;
-      if (crashed) reason = `${this.browser} crashed or was killed while loading the cell (${message})`;
-      else if (error instanceof DeadlineError || (error as Error).name === 'TimeoutError') reason = `timed out after ${load.timeoutMs} ms (${message})`;
-      else reason = `${this.browser}: ${message}`;
+      const timedOut = error instanceof DeadlineError || (error as Error).name === 'TimeoutError';
+      const failure = cellFailure(this.browser, error, { crashed, timedOut, timeoutMs: load.timeoutMs, navigating });
       if (crashed) this.discard();
-      observationError = reason;
-      return observation(`csp-harness: ${reason}`, lastState);
+      observationError = failure;
+      return observation(failure, lastState);
     } finally {
       const ctx = context as BrowserContext | null;
       let failed = observationError !== null;

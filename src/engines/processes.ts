@@ -75,7 +75,7 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 }
 
 /** SIGKILLs a process, its group when it leads one, and everything below it. Synchronous. */
-export function killTree(pid: number, group = false): void {
+function killTree(pid: number, group = false): void {
   const below = descendantsOf(pid);
   if (group) signal(-pid, 'SIGKILL');
   signal(pid, 'SIGKILL');
@@ -120,11 +120,6 @@ export function kill(pid: number): void {
   const t = tracked.get(pid);
   killTree(pid, t?.group ?? false);
   tracked.delete(pid);
-}
-
-/** Labels of what is tracked now (tests, diagnostics). */
-export function trackedProcesses(): { pid: number; label: string }[] {
-  return [...tracked.values()].map(({ pid, label }) => ({ pid, label }));
 }
 
 /** Direct children of this process whose command line contains `needle`, newest last. */

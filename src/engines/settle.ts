@@ -1,28 +1,29 @@
 // What every engine shares: the in-page scripts (harness/), reading their result, settling on quiet
-// rather than on events some engine never fires, and hard deadlines.
+// rather than on events some engine never fires, hard deadlines, and what a cell's load comes to.
 import { readFileSync } from 'node:fs';
-import type { ProbeRecord, RawSignal } from './types.ts';
+import type { BrowserId } from '../shared/vocabulary.ts';
+import { EngineError, type CellObservation, type EngineFailure, type ProbeRecord, type RawSignal } from './types.ts';
 
 const harnessFile = (name: string) => readFileSync(new URL(`../../harness/${name}`, import.meta.url), 'utf8');
 
 /** Injected before page scripts: records `securitypolicyviolation` events into `window.__csph.events`. */
 export const LISTENER_JS = harnessFile('listener.js');
 /** A function expression; `(READ_JS)()` returns the page's probes and recorded events. */
-export const READ_JS = harnessFile('read.js').trim().replace(/;$/, '');
+const READ_JS = harnessFile('read.js').trim().replace(/;$/, '');
 /** Evaluates to the read result (Playwright `evaluate`). */
 export const READ_EXPRESSION = `(${READ_JS})()`;
 /** A WebDriver `execute/sync` body. */
 export const READ_SCRIPT = `return (${READ_JS})();`;
 
 /** How long the page must stay quiet (no request, signal or probe change) to count as settled. */
-export const QUIET_MS = 300;
+const QUIET_MS = 300;
 /**
  * While a probe is still pending the page must stay quiet longer: a vendor flow that is merely slow
  * (script parse, a frame's own process) must not be cut short — that made verdicts flicker under
  * load. A probe that never finishes (a blocked load fires no event in Firefox and WebKit) costs this.
  */
-export const PENDING_QUIET_MS = 1000;
-export const POLL_MS = 75;
+const PENDING_QUIET_MS = 1000;
+const POLL_MS = 75;
 
 export interface PageState {
   probes: ProbeRecord[];
@@ -60,12 +61,14 @@ export function toPageState(value: unknown): PageState {
   return { probes, events, resources: typeof v.resources === 'number' ? v.resources : 0, readyState: str(v.readyState) };
 }
 
-export function fingerprint(state: PageState): string {
+function fingerprint(state: PageState): string {
   return `${state.readyState}|${state.resources}|${state.events.length}|${JSON.stringify(state.probes)}`;
 }
 
-export class DeadlineError extends Error {
-  readonly code = 'CSPH_CELL_TIMEOUT';
+export class DeadlineError extends EngineError {
+  constructor(message: string) {
+    super('CSPH_CELL_TIMEOUT', message);
+  }
 }
 
 /** Rejects with DeadlineError when `ms` pass first. */
@@ -83,7 +86,7 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export interface SettleProbe {
+interface SettleProbe {
   /** The page's state now (read.js). */
   read(): Promise<PageState>;
   /** Requests in flight, when the engine can tell (Playwright); null when it cannot (WebDriver). */
@@ -127,4 +130,29 @@ export function phaseClock(label: string): (phase: string) => void {
     process.stderr.write(`[csph ${label}] ${phase} +${now - last} ms (${now - start} ms)\n`);
     last = now;
   };
+}
+
+/** A cell's observation so far: the engine's own signals, then the events and probes the page recorded. */
+export function cellObservation(started: number, signals: readonly RawSignal[], error: EngineFailure | null, state: PageState | null, screenshot: Buffer | null = null): CellObservation {
+  return {
+    signals: [...signals, ...(state?.events ?? [])],
+    probes: state?.probes ?? [],
+    error,
+    screenshot,
+    durationMs: Date.now() - started,
+  };
+}
+
+export const SESSION_CLOSED: EngineFailure = { code: 'CSPH_SESSION_CLOSED', message: 'csp-harness: the engine session is closed' };
+
+/**
+ * Why a cell failed, first match wins: the browser is gone (`crashed`), the cell's time ran out
+ * (`timedOut`), else what the engine said — while navigating to the page or at any other step.
+ */
+export function cellFailure(browser: BrowserId, error: unknown, how: { crashed: boolean; timedOut: boolean; timeoutMs: number; navigating: boolean }): EngineFailure {
+  const message = (error as Error).message.split('\n')[0] ?? String(error);
+  if (how.crashed) return { code: 'CSPH_ENGINE_CRASHED', message: `csp-harness: ${browser} crashed or was killed while loading the cell (${message})` };
+  if (how.timedOut) return { code: 'CSPH_CELL_TIMEOUT', message: `csp-harness: timed out after ${how.timeoutMs} ms (${message})` };
+  const code = error instanceof EngineError ? error.code : how.navigating ? 'CSPH_NAVIGATION' : 'CSPH_ENGINE_ERROR';
+  return { code, message: `csp-harness: ${browser}: ${message}` };
 }

@@ -1,29 +1,10 @@
 // The one interface every engine implements. One EngineSession = one browser process bound to one
 // proxy lane; it loads cells one after another (a fresh context/session per cell).
-import type { BrowserId } from '../reporters/model.ts';
+import { HarnessError, type BrowserId, type ProbeRecord, type RawSignal } from '../shared/vocabulary.ts';
+
+export type { ProbeRecord, RawSignal } from '../shared/vocabulary.ts';
 
 export type BrowserSource = 'playwright' | 'system' | 'auto';
-
-/** What one channel of an engine said, before normalisation (src/collectors/ turns it into violations). */
-export type RawSignal =
-  | { channel: 'console'; text: string }
-  | { channel: 'pageerror'; text: string }
-  /** A `securitypolicyviolation` event seen by the listener injected before page scripts. */
-  | {
-      channel: 'event';
-      effectiveDirective: string;
-      blockedURI: string;
-      disposition: 'enforce' | 'report';
-      sample: string;
-    };
-
-/** What the page's probe runtime recorded for one feature (harness/). */
-export interface ProbeRecord {
-  feature: string;
-  /** `pending` = started, never finished within the settle time (engines differ in which events fire). */
-  state: 'ok' | 'failed' | 'pending';
-  detail: string;
-}
 
 export interface CellLoad {
   cellId: string;
@@ -38,7 +19,7 @@ export interface CellObservation {
   signals: RawSignal[];
   probes: ProbeRecord[];
   /** Infrastructure failure (crash, hang, navigation error): the cell is `error`. */
-  error: string | null;
+  error: EngineFailure | null;
   screenshot: Buffer | null;
   durationMs: number;
   /**
@@ -62,6 +43,45 @@ export interface LaunchOptions {
   /** `http://127.0.0.1:PORT` of this session's lane. */
   proxyUrl: string;
   source: BrowserSource;
+  /**
+   * Whether a console text is a CSP message worth keeping (the caller's parser, src/collectors/):
+   * a console message is kept when its type is `error` or this says yes. Engines never parse wordings.
+   */
+  isCspMessage: (text: string) => boolean;
+}
+
+/**
+ * Why an engine failed, as a stable code (scripts and tests match on it, never on the message):
+ * - `CSPH_ENGINE_MISSING`: launch() found no such engine (the message says what to install);
+ * - `CSPH_ENGINE_LAUNCH`: launch() could not start it (browser, WebKitWebDriver or Xvfb);
+ * - `CSPH_SESSION_CLOSED`: a cell was loaded on a session already closed;
+ * - `CSPH_ENGINE_CRASHED`: the browser (or its driver) died or was killed during the cell;
+ * - `CSPH_CELL_TIMEOUT`: the cell's hard bound (`CellLoad.timeoutMs`) passed first;
+ * - `CSPH_NAVIGATION`: the engine refused to navigate to the cell's page (neither crash nor timeout);
+ * - `CSPH_ENGINE_ERROR`: any other engine command failed during the cell (context, probe read, screenshot).
+ */
+export type EngineErrorCode =
+  | 'CSPH_ENGINE_MISSING'
+  | 'CSPH_ENGINE_LAUNCH'
+  | 'CSPH_SESSION_CLOSED'
+  | 'CSPH_ENGINE_CRASHED'
+  | 'CSPH_CELL_TIMEOUT'
+  | 'CSPH_NAVIGATION'
+  | 'CSPH_ENGINE_ERROR';
+
+/** A cell's infrastructure failure: its code, and the message for people (`csp-harness: …`). */
+export interface EngineFailure {
+  code: EngineErrorCode;
+  message: string;
+}
+
+/** What launch() throws (its message says what to do next), and what engines throw among themselves. */
+export class EngineError extends HarnessError {
+  declare readonly code: EngineErrorCode;
+  constructor(code: EngineErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message);
+    if (options && 'cause' in options) this.cause = options.cause;
+  }
 }
 
 export interface EngineSession {

@@ -1,4 +1,18 @@
-// A tiny W3C WebDriver (classic, HTTP) client: the few commands the WebKit engine needs.
+// A tiny W3C WebDriver (classic, HTTP) client: the few commands the WebKit engine needs, and a free
+// loopback port for the driver to listen on.
+import { createServer } from 'node:net';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
 export class WebDriverError extends Error {
   readonly code = 'CSPH_WEBDRIVER';
   constructor(

@@ -4,14 +4,14 @@
 // MiniBrowser with fresh storage — per cell, created while the runner works on the previous one.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { webkit } from 'playwright';
+import { defineEngine } from './detect.ts';
 import { HARNESS_HANDLES_SIGNALS, PlaywrightSession } from './playwrightSession.ts';
 import { commandLine, descendantsOf, isAlive, kill, track } from './processes.ts';
-import { DeadlineError, LISTENER_JS, phaseClock, READ_SCRIPT, settle, sleep, toPageState, within, type PageState } from './settle.ts';
-import type { BrowserSource, CellLoad, CellObservation, Engine, EngineAvailability, EngineSession, LaunchOptions, RawSignal } from './types.ts';
-import { WebDriverClient, WebDriverError } from './webdriver.ts';
-import { acquireDisplay, XVFB, type Display } from './xvfb.ts';
+import { cellFailure, cellObservation, DeadlineError, LISTENER_JS, phaseClock, READ_SCRIPT, SESSION_CLOSED, settle, sleep, toPageState, within, type PageState } from './settle.ts';
+import { EngineError, type CellLoad, type CellObservation, type Engine, type EngineFailure, type EngineSession } from './types.ts';
+import { freePort, WebDriverClient, WebDriverError } from './webdriver.ts';
+import { acquireDisplay, xvfbAvailable, type Display } from './xvfb.ts';
 
 export const WEBKIT_DRIVER = '/usr/bin/WebKitWebDriver';
 export const MINIBROWSER_PATHS = ['/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/libexec/webkit2gtk-4.1/MiniBrowser'];
@@ -28,28 +28,8 @@ return true;`;
 const INSTALL = { system: 'sudo apt-get install -y webkit2gtk-driver xvfb', playwright: 'npx playwright install webkit' };
 const RESERVE_MS = 600;
 
-function playwrightExecutable(): string | null {
-  try {
-    const path = webkit.executablePath();
-    return path && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
-
 function minibrowser(): string | null {
   return MINIBROWSER_PATHS.find((p) => existsSync(p)) ?? null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 interface Driver {
@@ -89,13 +69,13 @@ class WebKitDriverSession implements EngineSession {
       detached: true,
     });
     const pid = track(child, 'WebKitWebDriver', true);
-    if (pid === null) throw new Error(`csp-harness: could not start ${WEBKIT_DRIVER}; install it: ${INSTALL.system}`);
+    if (pid === null) throw new EngineError('CSPH_ENGINE_LAUNCH', `csp-harness: could not start ${WEBKIT_DRIVER}; install it: ${INSTALL.system}`);
     child.unref();
     const client = new WebDriverClient(`http://127.0.0.1:${port}`);
     while (!(await client.status(500))) {
       if (child.exitCode !== null || Date.now() > deadline) {
         kill(pid);
-        throw new Error(`csp-harness: WebKitWebDriver did not start within ${timeoutMs} ms`);
+        throw new EngineError('CSPH_ENGINE_LAUNCH', `csp-harness: WebKitWebDriver did not start within ${timeoutMs} ms`);
       }
       await sleep(30);
     }
@@ -182,16 +162,12 @@ class WebKitDriverSession implements EngineSession {
     const started = Date.now();
     const deadline = started + load.timeoutMs;
     let lastState: PageState | null = null;
-    const observation = (error: string | null, state: PageState | null, screenshot: Buffer | null = null): CellObservation => ({
-      signals: [...((state?.events ?? []) as RawSignal[])],
-      probes: state?.probes ?? [],
-      error,
-      screenshot,
-      durationMs: Date.now() - started,
-    });
-    if (this.closed) return observation('csp-harness: the engine session is closed', null);
+    // Classic WebDriver carries no console: the page's recorded events are all the signals there are.
+    const observation = (error: EngineFailure | null, state: PageState | null, screenshot: Buffer | null = null): CellObservation => cellObservation(started, [], error, state, screenshot);
+    if (this.closed) return observation(SESSION_CLOSED, null);
 
     let sessionId: string | null = null;
+    let navigating = false;
     const phase = phaseClock(`webkit ${load.cellId}`);
     const work = async (): Promise<CellObservation> => {
       sessionId = await this.session(deadline - RESERVE_MS);
@@ -201,7 +177,9 @@ class WebKitDriverSession implements EngineSession {
       const id = sessionId;
       const loadBudget = Math.max(1, deadline - Date.now() - RESERVE_MS);
       await client.setTimeouts(id, { pageLoad: loadBudget, script: 5000 });
+      navigating = true;
       await client.navigate(id, load.url, loadBudget + 500);
+      navigating = false;
       phase('navigate');
       // No preload scripts over classic WebDriver: the listener catches what happens after load only.
       await client.executeSync(id, `${LISTENER_JS}\nreturn true;`).catch(() => undefined);
@@ -226,19 +204,15 @@ class WebKitDriverSession implements EngineSession {
       this.recycle(sessionId);
       return result;
     } catch (error) {
-      const message = (error as Error).message.split('\n')[0] ?? String(error);
       const browserGone =
         !this.driverAlive() || !this.browserAlive() || (error instanceof WebDriverError && (error.error === 'invalid session id' || error.error === 'transport' || error.error === 'session not created'));
-      let reason: string;
-      if (browserGone) reason = `webkit crashed or was killed while loading the cell (${message})`;
-      else if (error instanceof DeadlineError || (error instanceof WebDriverError && error.error === 'timeout')) reason = `timed out after ${load.timeoutMs} ms (${message})`;
-      else reason = `webkit: ${message}`;
       const timedOut = error instanceof DeadlineError || (error instanceof WebDriverError && error.error === 'timeout');
+      const failure = cellFailure('webkit', error, { crashed: browserGone, timedOut, timeoutMs: load.timeoutMs, navigating });
       // A page that never loaded keeps MiniBrowser busy (its next navigation waits too): a new
       // MiniBrowser on the same driver. Anything else: a new driver and browser.
       if (timedOut && !browserGone && sessionId) this.recycle(sessionId, 'session');
       else this.restart();
-      return observation(`csp-harness: ${reason}`, lastState);
+      return observation(failure, lastState);
     }
   }
 
@@ -253,30 +227,24 @@ class WebKitDriverSession implements EngineSession {
   }
 }
 
-export const webkitEngine: Engine = {
-  browser: 'webkit',
-
-  async detect(source: BrowserSource): Promise<EngineAvailability> {
-    const own = source === 'system' ? null : playwrightExecutable();
-    if (own) return { browser: 'webkit', available: true, source: 'playwright', executable: own, install: null };
-    const install = source === 'playwright' ? INSTALL.playwright : source === 'system' ? INSTALL.system : `${INSTALL.system} (or: ${INSTALL.playwright})`;
-    if (source === 'playwright') return { browser: 'webkit', available: false, source: null, executable: null, install };
-    const binary = minibrowser();
-    const ok = binary !== null && existsSync(WEBKIT_DRIVER) && existsSync(XVFB);
-    return {
-      browser: 'webkit',
-      available: ok,
-      source: ok ? 'system' : null,
-      executable: ok ? `${WEBKIT_DRIVER} + ${binary}` : null,
-      install: ok ? null : install,
-    };
+export const webkitEngine: Engine = defineEngine(
+  {
+    browser: 'webkit',
+    name: 'WebKit',
+    playwright: webkit,
+    // WebKitGTK needs three things: MiniBrowser, its WebDriver and an X server.
+    system: () => {
+      const binary = minibrowser();
+      return binary !== null && existsSync(WEBKIT_DRIVER) && xvfbAvailable() ? `${WEBKIT_DRIVER} + ${binary}` : null;
+    },
+    install: INSTALL,
   },
-
-  async launch(options: LaunchOptions): Promise<EngineSession> {
-    const found = await webkitEngine.detect(options.source);
-    if (!found.available) throw new Error(`csp-harness: WebKit is not installed; install it: ${found.install}`);
+  async (found, options): Promise<EngineSession> => {
     if (found.source === 'playwright') {
-      return PlaywrightSession.start({ browser: 'webkit', processNeedle: 'pw_run', launch: () => webkit.launch({ proxy: { server: options.proxyUrl }, timeout: 30_000, ...HARNESS_HANDLES_SIGNALS }) });
+      return PlaywrightSession.start(
+        { browser: 'webkit', processNeedle: 'pw_run', launch: () => webkit.launch({ proxy: { server: options.proxyUrl }, timeout: 30_000, ...HARNESS_HANDLES_SIGNALS }) },
+        options,
+      );
     }
     const display = await acquireDisplay();
     const session = new WebKitDriverSession(display, minibrowser()!, options.proxyUrl);
@@ -288,4 +256,4 @@ export const webkitEngine: Engine = {
     }
     return session;
   },
-};
+);

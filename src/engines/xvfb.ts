@@ -3,8 +3,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { kill, track } from './processes.ts';
+import { EngineError } from './types.ts';
 
-export const XVFB = '/usr/bin/Xvfb';
+const XVFB = '/usr/bin/Xvfb';
 
 export interface Display {
   /** `:N` */
@@ -34,14 +35,14 @@ function start(): Promise<Running> {
     });
     let output = '';
     let errors = '';
-    const timer = setTimeout(() => fail(new Error('csp-harness: Xvfb did not report a display within 5 s')), 5000);
+    const timer = setTimeout(() => fail(new EngineError('CSPH_ENGINE_LAUNCH', 'csp-harness: Xvfb did not report a display within 5 s')), 5000);
     const fail = (error: Error) => {
       clearTimeout(timer);
       if (child.pid !== undefined) kill(child.pid);
       reject(error);
     };
-    child.once('error', (error) => fail(new Error(`csp-harness: could not start Xvfb (${error.message}); install it: sudo apt-get install -y xvfb`)));
-    child.once('exit', (code) => fail(new Error(`csp-harness: Xvfb exited (${code}) before giving a display: ${errors.trim().slice(-300)}`)));
+    child.once('error', (error) => fail(new EngineError('CSPH_ENGINE_LAUNCH', `csp-harness: could not start Xvfb (${error.message}); install it: sudo apt-get install -y xvfb`)));
+    child.once('exit', (code) => fail(new EngineError('CSPH_ENGINE_LAUNCH', `csp-harness: Xvfb exited (${code}) before giving a display: ${errors.trim().slice(-300)}`)));
     child.stderr?.on('data', (d: Buffer) => (errors += d.toString()));
     const fd = child.stdio[3] as NodeJS.ReadableStream | null;
     fd?.on('data', (d: Buffer) => {

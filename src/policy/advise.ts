@@ -3,6 +3,7 @@ import { effectiveDirectiveFor, isInlineType, isUrlType } from './evaluate.ts';
 import { getDirective } from './parse.ts';
 import { serializeSource } from './source.ts';
 import type { CheckRequest, Policy, PolicyVerdict } from './types.ts';
+import { NONCE_SOURCE } from '../shared/placeholders.ts';
 
 export interface Fix {
   /** The directive to change or add. */
@@ -37,7 +38,7 @@ export function suggestFix(policy: Policy, verdict: PolicyVerdict, request: Chec
   if (isUrlType(request.type) && request.url) {
     let url: URL;
     try {
-      url = new URL(request.url, request.origin ?? 'https://www.shop.test');
+      url = new URL(request.url, request.origin);
     } catch {
       return null;
     }
@@ -45,7 +46,7 @@ export function suggestFix(policy: Policy, verdict: PolicyVerdict, request: Chec
     if (strictDynamic && (request.type === 'script' || request.type === 'worker')) {
       return {
         directive: verdict.decidedBy,
-        add: "'nonce-{{nonce}}'",
+        add: NONCE_SOURCE,
         result: `${verdict.decidedBy} ${current.join(' ')}`,
         advice: `'strict-dynamic' ignores host sources: put the page's nonce on this <script> tag, or load ${url.href} from a script that is already trusted`,
       };
@@ -62,7 +63,7 @@ export function suggestFix(policy: Policy, verdict: PolicyVerdict, request: Chec
       const fix = make(hash, '');
       return { ...fix, advice: element ? `add ${hash} (the hash of this inline content) to ${fix.directive}, or give the element the page's nonce` : `add ${hash} and 'unsafe-hashes' to ${fix.directive}` };
     }
-    const fix = make("'nonce-{{nonce}}'", '');
+    const fix = make(NONCE_SOURCE, '');
     return { ...fix, advice: `give the element the page's nonce and add 'nonce-…' to ${fix.directive}` };
   }
   if (request.type === 'eval') return make("'unsafe-eval'", `the code evaluates strings: only 'unsafe-eval' allows that (prefer removing the eval)`);

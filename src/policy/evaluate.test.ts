@@ -49,7 +49,8 @@ interface Row {
   policy: string | string[];
   /** Report-only policies (Content-Security-Policy-Report-Only). */
   reportOnly?: string | string[];
-  request: CheckRequest;
+  /** The page's origin defaults to PAGE. */
+  request: Omit<CheckRequest, 'origin'> & { origin?: string };
   allowed: boolean;
   /** Expected `decidedBy`, when the row states it. */
   decidedBy?: string | null;
@@ -71,7 +72,7 @@ function policiesOf(row: Row): Policy[] {
 
 function run(rows: Row[]): void {
   it.each(rows)('$name', (row) => {
-    const verdict = check(policiesOf(row), row.request);
+    const verdict = check(policiesOf(row), { origin: PAGE, ...row.request });
     if ('error' in verdict) throw new Error(verdict.error);
     expect(verdict.allowed, verdict.explanation).toBe(row.allowed);
     if (row.decidedBy !== undefined) expect(verdict.decidedBy, verdict.explanation).toBe(row.decidedBy);
@@ -376,7 +377,7 @@ describe('several policies', () => {
       ...parsePolicyList("script-src 'self', img-src 'none'", { disposition: 'enforce', source: 'header' }).policies,
       ...parsePolicyList("script-src 'none'", { disposition: 'report', source: 'header' }).policies,
     ];
-    const verdict = check(policies, { type: 'script', url: `${PAGE}/a.js` });
+    const verdict = check(policies, { type: 'script', url: `${PAGE}/a.js`, origin: PAGE });
     if ('error' in verdict) throw new Error(verdict.error);
     expect(verdict.policies.map((p) => [p.index, p.disposition, p.allowed, p.decidedBy])).toEqual([
       [0, 'enforce', true, 'script-src'],

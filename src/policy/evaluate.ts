@@ -5,7 +5,6 @@ import { getDirective } from './parse.ts';
 import { serializeSource } from './source.ts';
 import type { CheckRequest, Policy, PolicyVerdict, RequestType, SourceExpression, Verdict } from './types.ts';
 
-export const DEFAULT_ORIGIN = 'https://www.shop.test';
 
 /** CSP3 "get the effective directive" for each request type the harness knows. */
 export function effectiveDirectiveFor(type: RequestType): string {
@@ -140,7 +139,7 @@ export type CheckInputError = { error: string };
 function parseUrls(request: CheckRequest): { url: URL | null; origin: URL } | CheckInputError {
   let origin: URL;
   try {
-    origin = new URL(request.origin ?? DEFAULT_ORIGIN);
+    origin = new URL(request.origin);
   } catch {
     return { error: `the origin "${request.origin}" is not an absolute URL` };
   }

@@ -102,7 +102,7 @@ describe('mergePolicies (union per directive)', () => {
 
   it('allows the union, where enforcing both policies allows only the intersection', () => {
     const policies = [one('script-src https://a.test'), one('script-src https://b.test')];
-    const request = { type: 'script', url: 'https://a.test/x.js' } as const;
+    const request = { type: 'script', url: 'https://a.test/x.js', origin: 'https://www.shop.test' } as const;
     const separate = check(policies, request);
     const merged = check([mergePolicies(policies)], request);
     if ('error' in separate || 'error' in merged) throw new Error('bad request');

@@ -104,8 +104,8 @@ export interface CheckRequest {
   type: RequestType;
   /** Absolute URL of the resource; ignored for inline, attribute and eval types. */
   url?: string;
-  /** Origin of the page, default https://www.shop.test. */
-  origin?: string;
+  /** Origin of the page (the run's site context says which). */
+  origin: string;
   /** Whether a <script> was inserted by the HTML parser (default) or by another script. */
   initiator?: Initiator;
   /** The nonce attribute of the element, if any. */

@@ -1,5 +1,5 @@
 // report.json (cli.md's contract) and its reader for --baseline and shard merging.
-import { BROWSERS, summarize } from './model.ts';
+import { BROWSERS, DELIVERIES, summarize } from './model.ts';
 import type { BrowserId, CellStatus, Report, ReportCell, ReportPolicy, ReportViolation } from './model.ts';
 import type { Reporter } from './types.ts';
 
@@ -19,7 +19,6 @@ class ShapeError extends Error {}
 type Json = Record<string, unknown>;
 
 const STATUSES: readonly CellStatus[] = ['pass', 'fail', 'error', 'skipped'];
-const DELIVERIES = ['header', 'meta', 'report-only', 'header+meta'] as const;
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';

@@ -1,30 +1,9 @@
 // The one report model (cli.md's report.json, schemaVersion 1). Reporters are pure functions of it.
 
-export type BrowserId = 'chromium' | 'firefox' | 'webkit';
-export const BROWSERS: readonly BrowserId[] = ['chromium', 'firefox', 'webkit'];
+import type { BrowserId, CellStatus, Expectation, Outcome, ReportPolicy, ReportViolation } from '../shared/vocabulary.ts';
 
-export type CellStatus = 'pass' | 'fail' | 'error' | 'skipped';
-export type Expectation = 'pass' | 'fail';
-export type Outcome = 'expected' | 'unexpected';
-export type Signal = 'console' | 'pageerror' | 'event' | 'report';
-export type ViolationKind = 'url' | 'inline' | 'eval' | 'wasm' | 'trusted-types';
-export type DeliveryId = 'header' | 'meta' | 'report-only' | 'header+meta';
-
-export interface ReportViolation {
-  disposition: 'enforce' | 'report';
-  effectiveDirective: string;
-  /** As reports carry it: a URL, or `inline` / `eval` / `data` / `blob` … */
-  blockedURI: string;
-  kind: ViolationKind;
-  signals: Signal[];
-}
-
-export interface ReportPolicy {
-  value: string;
-  delivery: DeliveryId;
-  /** The user's own report-to / report-uri directives: kept as data, never served (decisions/0002). */
-  userReporting?: string[];
-}
+export { BROWSERS, DELIVERIES } from '../shared/vocabulary.ts';
+export type { BrowserId, CellStatus, DeliveryId, Disposition, Expectation, Outcome, ReportPolicy, ReportViolation, Signal, ViolationKind } from '../shared/vocabulary.ts';
 
 export interface OracleVerdict {
   allowed: boolean;
@@ -59,6 +38,10 @@ export interface ReportCell {
   policyIndex?: number;
   /** Why a cell is `error` or `skipped` (e.g. the command that installs a missing engine). */
   error?: string | null;
+  /** For an `error` cell: the failure's stable code (`CSPH_CELL_TIMEOUT`, `CSPH_ENGINE_LAUNCH`, …). */
+  errorCode?: string;
+  /** 2 when the first attempt hit an infrastructure error and the cell ran again in a fresh browser. */
+  attempts?: number;
   /** What the expectation named, for failing expectations: directive and blocked URI. */
   expectedViolation?: { effectiveDirective: string; blockedURI?: string } | null;
   /** The smallest policy change that would let this cell pass, from the policy model. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { directiveMatches, expectationFor, outcomeOf, statusOf, violationMatches } from './expect.ts';
-import type { ReportViolation } from '../reporters/model.ts';
+import type { ReportViolation } from '../shared/vocabulary.ts';
 import type { Scenario } from './scenario.ts';
 
 const v = (effectiveDirective: string, blockedURI: string, disposition: 'enforce' | 'report' = 'enforce'): ReportViolation => ({

@@ -1,5 +1,5 @@
 // Expected vs actual (conventions: keep them apart; only `unexpected` fails a run).
-import type { BrowserId, CellStatus, Expectation, Outcome, ReportViolation } from '../reporters/model.ts';
+import type { BrowserId, CellStatus, Expectation, Outcome, ReportViolation } from '../shared/vocabulary.ts';
 import type { ExpectedViolation, Scenario } from './scenario.ts';
 
 export interface CellExpectation {

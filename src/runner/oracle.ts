@@ -2,8 +2,10 @@
 import { createHash } from 'node:crypto';
 import { check, parsePolicyList, type CheckRequest, type Diagnostic, type HashAlgorithm, type Policy } from '../policy/index.ts';
 import { suggestFix } from '../policy/advise.ts';
-import type { OracleVerdict, ReportPolicy } from '../reporters/model.ts';
-import type { FeatureRequest } from '../vendors/types.ts';
+import type { ReportPolicy } from '../shared/vocabulary.ts';
+import type { OracleVerdict } from '../reporters/model.ts';
+import { fillPlaceholders } from '../site/placeholders.ts';
+import type { ExpectEntry } from '../vendors/types.ts';
 
 /** The nonce the oracle assumes the page's embed tag carries (the page fills a fresh one). */
 export const ORACLE_NONCE = 'csphOracleNonce0000000000';
@@ -18,7 +20,7 @@ export function parseServed(policies: readonly ReportPolicy[]): { policies: Poli
   const out: Policy[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const p of policies) {
-    const value = p.value.replaceAll('{{nonce}}', ORACLE_NONCE);
+    const value = fillPlaceholders(p.value, { nonce: ORACLE_NONCE });
     const parts: [ 'enforce' | 'report', 'header' | 'meta'][] =
       p.delivery === 'header' ? [['enforce', 'header']] : p.delivery === 'meta' ? [['enforce', 'meta']] : p.delivery === 'report-only' ? [['report', 'header']] : [['enforce', 'header'], ['enforce', 'meta']];
     for (const [disposition, source] of parts) {
@@ -30,28 +32,32 @@ export function parseServed(policies: readonly ReportPolicy[]): { policies: Poli
   return { policies: out, diagnostics };
 }
 
+/** The requests a feature's declared expectations make, as the CSP model asks about them. */
+export function requestsOf(expectations: readonly ExpectEntry[], origin: string): CheckRequest[] {
+  return expectations.flatMap((e): CheckRequest[] => {
+    if ('request' in e) return [{ type: e.as, url: e.request, origin, initiator: e.initiator, nonce: e.nonced ? ORACLE_NONCE : undefined }];
+    if ('frame' in e) return [{ type: 'frame', url: e.frame, origin }];
+    if ('websocket' in e) return [{ type: 'websocket', url: e.websocket, origin }];
+    if ('inline' in e) return [{ type: e.inline, origin, initiator: e.initiator, nonce: e.nonced ? ORACLE_NONCE : undefined, content: e.content, digests: digestsOf(e.content) }];
+    if ('eval' in e) return [{ type: e.eval, origin }];
+    return [];
+  });
+}
+
 export interface OracleResult extends OracleVerdict {
   /** The first blocked request, for messages. */
-  blockedRequest: FeatureRequest | null;
+  blockedRequest: CheckRequest | null;
 }
 
 /** Allowed when every request is allowed by every enforced policy; else the first blocked one decides. */
-export function oracleFor(policies: Policy[], requests: readonly FeatureRequest[]): OracleResult {
-  for (const r of requests) {
-    const request: CheckRequest = {
-      type: r.type,
-      url: r.url,
-      initiator: r.initiator,
-      nonce: r.nonced ? ORACLE_NONCE : undefined,
-      content: r.content,
-      digests: r.content === undefined ? undefined : digestsOf(r.content),
-    };
+export function oracleFor(policies: Policy[], requests: readonly CheckRequest[]): OracleResult {
+  for (const request of requests) {
     const verdict = check(policies, request);
-    if ('error' in verdict) return { allowed: false, decidedBy: null, explanation: `the oracle cannot judge ${r.type} ${r.url}: ${verdict.error}`, fix: null, blockedRequest: r };
+    if ('error' in verdict) return { allowed: false, decidedBy: null, explanation: `the oracle cannot judge ${request.type} ${request.url ?? ''}: ${verdict.error}`, fix: null, blockedRequest: request };
     if (verdict.allowed) continue;
     const blocking = verdict.policies.find((v) => v.disposition === 'enforce' && !v.allowed);
     const fix = blocking ? suggestFix(policies[blocking.index]!, blocking, request) : null;
-    return { allowed: false, decidedBy: verdict.decidedBy, explanation: verdict.explanation, fix: fix ? fix.result : null, blockedRequest: r };
+    return { allowed: false, decidedBy: verdict.decidedBy, explanation: verdict.explanation, fix: fix ? fix.result : null, blockedRequest: request };
   }
   return { allowed: true, decidedBy: null, explanation: `all ${requests.length} requests of the feature are allowed`, fix: null, blockedRequest: null };
 }

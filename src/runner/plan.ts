@@ -1,6 +1,6 @@
 // Planning: the cells of a run (vendor × feature × params × browser × policy), deterministic ids,
 // and sharding. Pure: no browser, no network.
-import type { BrowserId, ReportPolicy } from '../reporters/model.ts';
+import { HarnessError, type BrowserId, type ReportPolicy } from '../shared/vocabulary.ts';
 import type { Vendor } from '../vendors/types.ts';
 import { expectationFor, type CellExpectation } from './expect.ts';
 import type { LoadedScenario } from './scenario.ts';
@@ -28,13 +28,12 @@ export interface Selection {
   browsers: readonly BrowserId[];
 }
 
-export class PlanError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
+/** The selection names what the catalog does not have: the CLI exits 2 with the message. */
+export class PlanError extends HarnessError {}
+
+export interface Shard {
+  index: number;
+  total: number;
 }
 
 export function resolveParams(vendor: Vendor, given: Record<string, string>): Record<string, string> {
@@ -132,7 +131,7 @@ export function planForScenarios(
 }
 
 /** `--shard i/n`: parses and validates. */
-export function parseShard(text: string): { index: number; total: number } {
+export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = m ? Number(m[1]) : NaN;
   const total = m ? Number(m[2]) : NaN;
@@ -143,7 +142,7 @@ export function parseShard(text: string): { index: number; total: number } {
 }
 
 /** Deterministic split: cells sorted by id, dealt round-robin, so every shard gets every browser. */
-export function shardCells<T extends { id: string }>(cells: readonly T[], shard: { index: number; total: number } | null): T[] {
+export function shardCells<T extends { id: string }>(cells: readonly T[], shard: Shard | null): T[] {
   if (!shard || shard.total === 1) return [...cells];
   const sorted = [...cells].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return sorted.filter((_, i) => i % shard.total === shard.index - 1);

@@ -40,13 +40,14 @@ describe('loadScenarios', () => {
     ['unknown feature', bad({ features: ['nope'] }), '/features/0', /unknown feature "nope"/],
     ['bad param value', bad({ params: { region: 'mars' } }), '/params/region', /allowed: us-east-1, eu-central-1/],
     ['unknown param', bad({ params: { colour: 'red' } }), '/params/colour', /no parameter "colour"/],
-    ['both policies and config', bad({ chargebeeConfig: 'x.json' }), '', /exactly one of/],
+    ['both policies and config', bad({ betaConfig: 'x.json' }), '', /exactly one of "policies" and "betaConfig"/],
+    ['a policy source the catalog does not have', bad({ gammaConfig: 'x.json' }), '/gammaConfig', /unknown key "gammaConfig"/],
     ['neither policies nor config', JSON.stringify({ ...good, policies: undefined }), '', /exactly one of/],
     ['bad status', bad({ expect: { features: { icons: { status: 'maybe' } } } }), '/expect/features/icons/status', /pass, fail/],
     ['expectation of a feature not run', bad({ expect: { features: { api: { status: 'pass' } } } }), '/expect/features/api', /does not run/],
     ['browser override without a reason', bad({ expect: { features: { icons: { status: 'fail', browsers: { webkit: { status: 'pass' } } } } } }), '/expect/features/icons/browsers/webkit', /reason/],
     ['unknown browser', bad({ browsers: ['safari'] }), '/browsers/0', /chromium, firefox, webkit/],
-    ['missing chargebee config file', JSON.stringify({ ...good, policies: undefined, chargebeeConfig: 'nope.json' }), '/chargebeeConfig', /no such file/],
+    ['missing policy-source file', JSON.stringify({ ...good, policies: undefined, betaConfig: 'nope.json' }), '/betaConfig', /no such file/],
   ])('%s', (_name, text, pointer, message) => {
     const { result } = load({ 's.json': text });
     expect(result.ok).toBe(false);
@@ -73,5 +74,15 @@ describe('loadScenarios', () => {
     const r = loadScenarios(['/nonexistent/scenarios'], TEST_CATALOG, '/');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problems[0]?.message).toMatch(/no such file/);
+  });
+});
+
+describe('a scenario naming a policy source', () => {
+  it('resolves the file beside the scenario and keeps the source', () => {
+    const { dir, result } = load({ 'beta/s.json': JSON.stringify({ ...good, policies: undefined, betaConfig: 'beta.cfg' }), 'beta/beta.cfg': '{"header": "img-src data:"}' });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.scenarios[0]?.sourceFile).toMatchObject({ key: 'betaConfig', given: 'beta.cfg', path: join(dir, 'beta/beta.cfg') });
+    expect(result.scenarios[0]?.sourceFile?.source.flag).toBe('beta-config');
   });
 });

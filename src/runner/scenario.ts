@@ -5,9 +5,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import Ajv2020Module from 'ajv/dist/2020.js';
 import type { AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import schema from './scenario.schema.json' with { type: 'json' };
-import { jsonSyntaxProblem, lineColumn, locateValues } from '../policy/jsonPositions.ts';
-import type { BrowserId, DeliveryId, Expectation } from '../reporters/model.ts';
-import type { Vendor } from '../vendors/types.ts';
+import { jsonSyntaxProblem, lineColumn, locateValues } from '../shared/jsonPositions.ts';
+import type { BrowserId, DeliveryId, Expectation } from '../shared/vocabulary.ts';
+import type { PolicySource, Vendor } from '../vendors/types.ts';
 
 export interface ExpectedViolation {
   effectiveDirective: string;
@@ -37,7 +37,6 @@ export interface Scenario {
   params?: Record<string, string>;
   browsers?: BrowserId[];
   policies?: { value: string; delivery?: DeliveryId }[];
-  chargebeeConfig?: string;
   delivery?: DeliveryId;
   lenient?: boolean;
   note?: string;
@@ -47,8 +46,8 @@ export interface Scenario {
 export interface LoadedScenario extends Scenario {
   /** Path of the file, as the user will recognise it (relative to the working directory). */
   file: string;
-  /** chargebeeConfig resolved to an absolute path. */
-  chargebeeConfigPath?: string;
+  /** The policy-source file this scenario names instead of `policies` (a vendor's own format), resolved. */
+  sourceFile?: { source: PolicySource; key: string; given: string; path: string };
 }
 
 export interface ScenarioProblem {
@@ -64,9 +63,16 @@ export type ScenarioLoad = { ok: true; scenarios: LoadedScenario[] } | { ok: fal
 type Ajv2020Class = typeof Ajv2020Module.default;
 const Ajv2020: Ajv2020Class =
   (Ajv2020Module as unknown as { default?: Ajv2020Class }).default ?? (Ajv2020Module as unknown as Ajv2020Class);
-let validator: ValidateFunction | null = null;
-function getValidator(): ValidateFunction {
-  validator ??= new Ajv2020({ allErrors: true, strict: true }).compile(schema as AnySchemaObject);
+const validators = new Map<string, ValidateFunction>();
+/** The scenario schema, with one string key per policy source of the catalog (`chargebeeConfig`). */
+function getValidator(sourceKeys: readonly string[]): ValidateFunction {
+  const id = sourceKeys.join(',');
+  let validator = validators.get(id);
+  if (!validator) {
+    const extended = { ...schema, properties: { ...schema.properties, ...Object.fromEntries(sourceKeys.map((k) => [k, { type: 'string', minLength: 1 }])) } };
+    validator = new Ajv2020({ allErrors: true, strict: true }).compile(extended as AnySchemaObject);
+    validators.set(id, validator);
+  }
   return validator;
 }
 
@@ -128,9 +134,11 @@ function checkAgainstCatalog(s: Scenario, catalog: readonly Vendor[]): { pointer
   return problems;
 }
 
-/** Loads and validates scenario files. `packageRoot` resolves `chargebeeConfig` paths like `fixtures/…`. */
+/** Loads and validates scenario files. `packageRoot` resolves policy-source paths like `fixtures/…`. */
 export function loadScenarios(paths: readonly string[], catalog: readonly Vendor[], packageRoot: string): ScenarioLoad {
   const { files, problems } = findScenarioFiles(paths);
+  const sources = catalog.flatMap((v) => v.policySources);
+  const validate = getValidator(sources.map((s) => s.key));
   const scenarios: LoadedScenario[] = [];
   const seenIds = new Map<string, string>();
   for (const path of files) {
@@ -159,8 +167,8 @@ export function loadScenarios(paths: readonly string[], catalog: readonly Vendor
       }
     };
     const push = (pointer: string, message: string) => problems.push({ file, pointer, message, ...at(pointer) });
-    if (!getValidator()(data)) {
-      const errors = getValidator().errors ?? [];
+    if (!validate(data)) {
+      const errors = validate.errors ?? [];
       for (const e of errors) {
         const d = describeAjvError(e);
         push(d.pointer, d.message);
@@ -169,19 +177,21 @@ export function loadScenarios(paths: readonly string[], catalog: readonly Vendor
     }
     const scenario = data as Scenario;
     const semantic = checkAgainstCatalog(scenario, catalog);
-    if ((scenario.policies === undefined) === (scenario.chargebeeConfig === undefined)) {
-      semantic.push({ pointer: '', message: 'give exactly one of "policies" and "chargebeeConfig"' });
+    const named = sources.filter((source) => typeof (data as Record<string, unknown>)[source.key] === 'string');
+    if ((scenario.policies === undefined ? 0 : 1) + named.length !== 1) {
+      semantic.push({ pointer: '', message: `give exactly one of ${['policies', ...sources.map((x) => x.key)].map((k) => `"${k}"`).join(' and ')}` });
     }
     for (const p of semantic) push(p.pointer, p.message);
     const earlier = seenIds.get(scenario.id);
     if (earlier) push('/id', `id "${scenario.id}" is also used by ${earlier}`);
     seenIds.set(scenario.id, file);
     const loaded: LoadedScenario = { ...scenario, file };
-    if (scenario.chargebeeConfig) {
-      const candidates = [resolve(dirname(path), scenario.chargebeeConfig), resolve(packageRoot, scenario.chargebeeConfig)];
+    for (const source of named) {
+      const given = (data as Record<string, string>)[source.key]!;
+      const candidates = [resolve(dirname(path), given), resolve(packageRoot, given)];
       const found = candidates.find((c) => existsSync(c));
-      if (!found) push('/chargebeeConfig', `no such file: ${scenario.chargebeeConfig} (looked beside the scenario and in ${packageRoot})`);
-      else loaded.chargebeeConfigPath = found;
+      if (!found) push(`/${source.key}`, `no such file: ${given} (looked beside the scenario and in ${packageRoot})`);
+      else loaded.sourceFile = { source, key: source.key, given, path: found };
     }
     if (semantic.length === 0) scenarios.push(loaded);
   }

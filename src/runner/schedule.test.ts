@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pickBrowser } from './schedule.ts';
-import type { BrowserId } from '../reporters/model.ts';
+import type { BrowserId } from '../shared/vocabulary.ts';
 
 const m = (o: Partial<Record<BrowserId, number>>) => new Map(Object.entries(o) as [BrowserId, number][]);
 

@@ -1,7 +1,7 @@
 // Which browser a free worker serves next. Each worker holds one browser session; it keeps its
 // browser while that browser has cells left, then moves to the browser with the most work per
 // session — but only when enough is left to pay for launching another browser.
-import type { BrowserId } from '../reporters/model.ts';
+import type { BrowserId } from '../shared/vocabulary.ts';
 
 /** Relative time of one cell, measured on this machine (decisions/0003): Firefox slowest, WebKit fastest. */
 export const CELL_COST: Readonly<Record<BrowserId, number>> = { chromium: 1, firefox: 1.3, webkit: 0.6 };

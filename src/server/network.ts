@@ -1,6 +1,8 @@
 // The fixture network: every browser talks to a loopback HTTPS-intercepting proxy that answers for
-// the site origin, the vendors' real host names (from fixtures/), WebSockets and reports — and
-// refuses, and records, every other host. Nothing leaves loopback.
+// the site origin, the vendors' real host names (from fixtures/ or recorded traffic), WebSockets and
+// reports — and refuses, and records, every other host. Nothing leaves loopback but what an `upstream`
+// route sends to the server it names. Each route kind is served by its own file: replay.ts,
+// wsReplay.ts, upstream.ts.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { getLocal, type CompletedRequest, type Mockttp } from 'mockttp';
@@ -8,19 +10,15 @@ import httpServer from 'http-server';
 import { parseReportBody, type CspReport } from '../collectors/reports.ts';
 import { createRunCa, type RunCa } from './ca.ts';
 import { onLoopback } from './loopback.ts';
-import { REPORT_HOST, renderPage, SECOND_ORIGIN, SITE_ORIGIN, type PageSpec } from './site.ts';
+import { REPORT_HOST, siteContext, type SiteContext } from '../site/context.ts';
+import { renderPage, type PageSpec } from './page.ts';
+import { Replay, notRecorded } from './replay.ts';
+import { answersHttp, answersWebSocket, routesFor, type ReplayRoute, type Route, type StaticRoute, type UpstreamRoute, type WsReplayRoute } from './routes.ts';
+import { addUpstreamRules, upstreamTarget } from './upstream.ts';
+import { WsReplayer } from './wsReplay.ts';
 
 /** Reports larger than this are refused (413) and recorded, never parsed. */
 export const MAX_REPORT_BYTES = 64 * 1024;
-
-export interface HostRoute {
-  /** `app-cdn.velaro.com` or a family `*.velaro.com` (subdomains only, as in CSP). */
-  pattern: string;
-  /** Directory below the fixtures root that serves it. */
-  dir: string;
-  /** Answer WebSocket upgrades with an echo. */
-  websocket?: boolean;
-}
 
 export interface StoredReport {
   cellId: string;
@@ -37,25 +35,61 @@ export interface UnexpectedHost {
   url: string;
 }
 
+/** A request to a replay host (or a WebSocket to a ws-replay host) for a URL its recording does not hold. */
+export interface UnrecordedRequest {
+  cellId: string | null;
+  method: string;
+  url: string;
+}
+
 export interface NetworkOptions {
   /** Root of the fixture files (default: the repo's fixtures/). */
   fixturesRoot: string;
-  hosts?: HostRoute[];
+  /** The site the pages are served on (default: the default site context). */
+  site?: SiteContext;
+  /** What answers each host (vendors declare them). */
+  routes?: readonly Route[];
   /** Extra latency for a host's responses (a slow stub), in ms. */
   delays?: Record<string, number>;
 }
 
+/** One browser's (or context's) own proxy. */
 export interface Lane {
   /** `http://127.0.0.1:PORT`: point one browser (or context) at it. */
-  proxyUrl: string;
-  port: number;
-  /** The cell this lane is loading now: unexpected hosts are recorded on it. */
-  cellId: string | null;
+  readonly proxyUrl: string;
+  readonly port: number;
+  /**
+   * Runs `load` with this lane's traffic attributed to `cellId` (refused hosts are recorded on it);
+   * before and after, what the browser asks for is its own background traffic.
+   */
+  attribute<T>(cellId: string, load: () => Promise<T>): Promise<T>;
 }
 
-function hostMatches(pattern: string, host: string): boolean {
-  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1));
-  return pattern === host;
+class ProxyLane implements Lane {
+  proxyUrl = '';
+  port = 0;
+  private cellId: string | null = null;
+
+  get current(): string | null {
+    return this.cellId;
+  }
+
+  async attribute<T>(cellId: string, load: () => Promise<T>): Promise<T> {
+    this.cellId = cellId;
+    try {
+      return await load();
+    } finally {
+      this.cellId = null;
+    }
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
 }
 
 const CORS = {
@@ -68,11 +102,14 @@ export class FixtureNetwork {
   readonly pages = new Map<string, PageSpec>();
   readonly reports: StoredReport[] = [];
   readonly unexpectedHosts: UnexpectedHost[] = [];
+  readonly unrecordedRequests: UnrecordedRequest[] = [];
   /** Every host the proxy was asked for, answered or not: the containment log. */
   readonly hostsSeen = new Set<string>();
-  readonly lanes: Lane[] = [];
   private readonly servers: Mockttp[] = [];
-  private hosts: HostRoute[];
+  private readonly routes: readonly Route[];
+  private readonly replays: Map<Route, Replay>;
+  private wsReplayer: WsReplayer | null = null;
+  readonly site: SiteContext;
 
   private constructor(
     readonly ca: RunCa,
@@ -80,10 +117,14 @@ export class FixtureNetwork {
     private readonly staticOrigin: string,
     private readonly options: NetworkOptions,
   ) {
-    this.hosts = [...(options.hosts ?? [])];
+    this.routes = [...(options.routes ?? [])];
+    this.site = options.site ?? siteContext();
+    this.replays = new Map(this.routes.filter((r): r is ReplayRoute => r.kind === 'replay').map((r) => [r, new Replay(r)]));
   }
 
   static async start(options: NetworkOptions): Promise<FixtureNetwork> {
+    // A wrong upstream target is the caller's mistake: say so before anything starts.
+    for (const route of options.routes ?? []) if (route.kind === 'upstream') upstreamTarget(route);
     const ca = await createRunCa();
     try {
       const server = httpServer.createServer({ root: options.fixturesRoot, cache: -1, cors: true, showDir: false, autoIndex: false, gzip: false }).server;
@@ -92,7 +133,10 @@ export class FixtureNetwork {
         server.listen(0, '127.0.0.1', resolve);
       });
       const { port } = server.address() as AddressInfo;
-      return new FixtureNetwork(ca, server, `http://127.0.0.1:${port}`, options);
+      const network = new FixtureNetwork(ca, server, `http://127.0.0.1:${port}`, options);
+      const wsReplays = network.routes.filter((r): r is WsReplayRoute => r.kind === 'ws-replay');
+      if (wsReplays.length) network.wsReplayer = await WsReplayer.start(wsReplays, (url) => network.wsReplayRoute(url));
+      return network;
     } catch (error) {
       ca.remove();
       throw error;
@@ -103,17 +147,13 @@ export class FixtureNetwork {
     return this.ca.certPath;
   }
 
-  addHosts(routes: HostRoute[]): void {
-    this.hosts.push(...routes);
-  }
-
   registerPage(spec: PageSpec): string {
     this.pages.set(spec.id, spec);
     return this.pageUrl(spec.id);
   }
 
   pageUrl(id: string): string {
-    return `${SITE_ORIGIN}/cells/${encodeURIComponent(id)}/`;
+    return this.site.pageUrl(id);
   }
 
   reportsFor(cellId: string): StoredReport[] {
@@ -124,16 +164,26 @@ export class FixtureNetwork {
     return [...new Set(this.unexpectedHosts.filter((u) => u.cellId === cellId).map((u) => u.host))];
   }
 
-  /** A proxy of its own for one browser or context: what it loads is attributed to `lane.cellId`. */
+  /** The URLs a cell asked of a replay host that its recording does not hold. */
+  unrecordedRequestsFor(cellId: string): string[] {
+    return [...new Set(this.unrecordedRequests.filter((u) => u.cellId === cellId).map((u) => u.url))];
+  }
+
+  /** A proxy of its own for one browser or context: what it loads is attributed through `lane.attribute`. */
   async openLane(): Promise<Lane> {
     const server = getLocal({ https: { key: this.ca.key, cert: this.ca.cert }, http2: false, recordTraffic: false, maxBodySize: MAX_REPORT_BYTES });
-    const lane: Lane = { proxyUrl: '', port: 0, cellId: null };
-    await server.forAnyWebSocket().matching((req) => this.route(this.hostOf(req))?.websocket === true).always().thenEcho();
+    const lane = new ProxyLane();
+    await server.forAnyWebSocket().matching((req) => this.wsRoute(hostOf(req.url))?.kind === 'ws-echo').always().thenEcho();
+    for (const route of this.routes.filter((r): r is UpstreamRoute => r.kind === 'upstream')) {
+      await addUpstreamRules(server, route, { http: (url) => this.httpRoute(this.seen(url)) === route, ws: (url) => this.wsRoute(hostOf(url)) === route });
+    }
+    await this.wsReplayer?.addRules(server, (req) => this.unrecorded(lane, req));
     await server
       .forAnyWebSocket()
       .matching((req) => {
         // mockttp may evaluate every rule's matcher: record only what this rule answers.
-        if (this.route(this.hostOf(req))?.websocket === true) return false;
+        const route = this.wsRoute(hostOf(req.url));
+        if (route && route.kind !== 'refuse') return false;
         this.refuse(lane, req);
         return true;
       })
@@ -145,74 +195,99 @@ export class FixtureNetwork {
     lane.port = server.port;
     lane.proxyUrl = `http://127.0.0.1:${server.port}`;
     this.servers.push(server);
-    this.lanes.push(lane);
     return lane;
   }
 
-  private hostOf(req: CompletedRequest): string {
-    try {
-      return new URL(req.url).hostname.toLowerCase();
-    } catch {
-      return '';
-    }
-  }
-
-  private route(host: string): HostRoute | undefined {
-    return this.hosts.find((r) => r.pattern === host) ?? this.hosts.find((r) => hostMatches(r.pattern, host));
-  }
-
-  private refuse(lane: Lane, req: CompletedRequest): void {
-    this.unexpectedHosts.push({ cellId: lane.cellId, host: this.hostOf(req), url: req.url });
-  }
-
-  private async handle(lane: Lane, req: CompletedRequest) {
-    const url = new URL(req.url);
-    const host = url.hostname.toLowerCase();
+  /** Adds a URL's host to the hosts seen, and returns it. */
+  private seen(url: string): string {
+    const host = hostOf(url);
     this.hostsSeen.add(host);
+    return host;
+  }
+
+  /** The route answering WebSocket upgrades to a host (ws kinds, upstream, or an explicit refusal). */
+  private wsRoute(host: string): Route | undefined {
+    return routesFor(this.routes.filter(answersWebSocket), host)[0];
+  }
+
+  private wsReplayRoute(url: string): WsReplayRoute | undefined {
+    const route = this.wsRoute(hostOf(url));
+    return route?.kind === 'ws-replay' ? route : undefined;
+  }
+
+  /** The route answering HTTP requests to a host: exact names before families, first declared first. */
+  private httpRoute(host: string): Route | undefined {
+    return routesFor(this.routes.filter(answersHttp), host)[0];
+  }
+
+  private refuse(lane: ProxyLane, req: CompletedRequest): void {
+    this.unexpectedHosts.push({ cellId: lane.current, host: hostOf(req.url), url: req.url });
+  }
+
+  private async handle(lane: ProxyLane, req: CompletedRequest) {
+    const url = new URL(req.url);
+    const host = this.seen(req.url);
     if (host === REPORT_HOST) return this.receiveReport(req, url);
-    if (url.origin === SITE_ORIGIN || url.origin === SECOND_ORIGIN) return this.site(url);
-    const route = this.route(host);
-    if (!route) {
+    if (this.site.isSiteOrigin(url.origin)) return this.sitePage(url);
+    // Upstream routes never get here: their own rules (upstream.ts) forward them first.
+    const route = this.httpRoute(host);
+    if (!route || route.kind === 'refuse' || route.kind === 'upstream') {
       this.refuse(lane, req);
-      return { statusCode: 502, headers: { 'content-type': 'text/plain' }, body: `csp-harness: no fixture answers ${host}; the request was refused and recorded.` };
+      const why = route?.kind === 'refuse' && route.reason ? ` (${route.reason})` : '';
+      return { statusCode: 502, headers: { 'content-type': 'text/plain' }, body: `csp-harness: no fixture answers ${host}${why}; the request was refused and recorded.` };
     }
     const delay = this.options.delays?.[host];
     if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+    const replay = this.replays.get(route);
+    if (replay) {
+      const answer = replay.answer(req);
+      if (!answer) this.unrecorded(lane, req);
+      return answer ?? notRecorded(req);
+    }
     if (req.method === 'OPTIONS') return { statusCode: 204, headers: CORS };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       // A vendor API or upload endpoint: accept it, say how much arrived.
       const size = req.body.buffer.length;
       return { statusCode: 200, headers: { ...CORS, 'content-type': 'application/json' }, json: { ok: true, host, path: url.pathname, received: size } };
     }
-    return this.fromFixtures(route, url);
+    // Several vendors may serve one host: their folders are layered, the first holding the file answers.
+    const layers = this.routes.filter((r): r is StaticRoute => r.kind === 'static' && r.host === route.host);
+    return this.fromFixtures(layers, url);
   }
 
-  private async fromFixtures(route: HostRoute, url: URL) {
-    const target = `${this.staticOrigin}/${route.dir}${url.pathname}`;
-    let response: Response;
-    let body: Buffer;
-    try {
-      response = await fetch(target);
-      body = Buffer.from(await response.arrayBuffer());
-    } catch (error) {
-      // Only while the network closes (Ctrl-C): answer the browser, instead of mockttp printing a warning.
-      return { statusCode: 503, headers: { 'content-type': 'text/plain' }, body: `csp-harness: the fixture server did not answer (${(error as Error).message}).` };
+  private unrecorded(lane: ProxyLane, req: CompletedRequest): void {
+    this.unrecordedRequests.push({ cellId: lane.current, method: req.method, url: req.url });
+  }
+
+  private async fromFixtures(layers: readonly StaticRoute[], url: URL) {
+    let response: Response | null = null;
+    let body = Buffer.alloc(0);
+    for (const layer of layers) {
+      try {
+        response = await fetch(`${this.staticOrigin}/${layer.dir}${url.pathname}`);
+        body = Buffer.from(await response.arrayBuffer());
+      } catch (error) {
+        // Only while the network closes (Ctrl-C): answer the browser, instead of mockttp printing a warning.
+        return { statusCode: 503, headers: { 'content-type': 'text/plain' }, body: `csp-harness: the fixture server did not answer (${(error as Error).message}).` };
+      }
+      if (response.status !== 404) break;
     }
+    if (!response) return { statusCode: 404, headers: { 'content-type': 'text/plain' }, body: 'csp-harness: no such fixture file' };
     const headers: Record<string, string> = { ...CORS, 'cache-control': 'no-store' };
     const type = response.headers.get('content-type');
     if (type) headers['content-type'] = type;
     return { statusCode: response.status, headers, rawBody: body };
   }
 
-  private site(url: URL) {
-    const match = /^\/cells\/([^/]+)\/(.*)$/.exec(url.pathname);
+  private sitePage(url: URL) {
     if (url.pathname === '/favicon.ico') return { statusCode: 204, headers: { 'cache-control': 'max-age=3600' } };
-    if (!match) return { statusCode: 404, body: 'csp-harness: no such page' };
-    const spec = this.pages.get(decodeURIComponent(match[1]!));
-    if (!spec) return { statusCode: 404, body: `csp-harness: no cell ${match[1]} is registered` };
-    const rest = match[2]!;
+    const at = this.site.cellOfPath(url.pathname);
+    if (!at) return { statusCode: 404, body: 'csp-harness: no such page' };
+    const spec = this.pages.get(at.cellId);
+    if (!spec) return { statusCode: 404, body: `csp-harness: no cell ${at.cellId} is registered` };
+    const rest = at.rest;
     if (rest === '') {
-      const page = renderPage(spec);
+      const page = renderPage(spec, this.site);
       return { statusCode: page.status, headers: page.headers, body: page.body };
     }
     const file = spec.files?.[rest];
@@ -239,7 +314,7 @@ export class FixtureNetwork {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.servers.map((s) => s.stop()));
+    await Promise.allSettled([...this.servers.map((s) => s.stop()), this.wsReplayer?.close()]);
     await new Promise<void>((resolve) => {
       this.staticServer.close(() => resolve());
       this.staticServer.closeAllConnections?.();

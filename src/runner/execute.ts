@@ -1,0 +1,115 @@
+// One cell: its page on the site, loaded in one engine session through the session's lane, judged.
+// Everything it needs is passed in; it returns the cell's result and touches nothing shared.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mergeViolations } from '../collectors/merge.ts';
+import type { CellObservation, EngineSession } from '../engines/types.ts';
+import type { ReportCell } from '../reporters/model.ts';
+import type { FixtureNetwork, Lane } from '../server/network.ts';
+import { buildCellPage } from './cellPage.ts';
+import type { ScreenshotChoice } from './config.ts';
+import { outcomeOf, statusOf } from './expect.ts';
+import { oracleFor, parseServed, requestsOf } from './oracle.ts';
+import type { PlannedCell } from './plan.ts';
+
+export interface CellEnvironment {
+  network: FixtureNetwork;
+  session: EngineSession;
+  lane: Lane;
+  timeoutMs: number;
+  /** Screenshots go to `<outDir>/screenshots/`. */
+  outDir: string;
+  screenshots: ScreenshotChoice;
+}
+
+function fileSafe(id: string): string {
+  return id.replace(/[^A-Za-z0-9._=-]+/g, '_');
+}
+
+/** The report cell of a planned cell before it ran (skipped until something happens). */
+export function baseCell(cell: PlannedCell, version: string): ReportCell {
+  return {
+    id: cell.id,
+    vendor: cell.vendor.id,
+    feature: cell.feature,
+    params: cell.params,
+    browser: cell.browser,
+    browserVersion: version,
+    status: 'skipped',
+    expected: cell.expectation?.status ?? null,
+    outcome: null,
+    violations: [],
+    probe: null,
+    oracle: null,
+    unexpectedHosts: [],
+    screenshot: null,
+    durationMs: 0,
+    scenario: cell.scenario?.id ?? null,
+    policyIndex: cell.policyIndex ?? undefined,
+    error: null,
+    expectedViolation: cell.expectation?.violations[0] ?? null,
+    fix: null,
+  };
+}
+
+/** A cell that could not be judged: an infrastructure failure, with its stable code. */
+export function erroredCell(cell: PlannedCell, version: string, code: string, message: string): ReportCell {
+  return { ...baseCell(cell, version), status: 'error', outcome: cell.expectation ? 'unexpected' : null, error: message, errorCode: code };
+}
+
+export async function executeCell(cell: PlannedCell, env: CellEnvironment): Promise<ReportCell> {
+  const { network, session, lane } = env;
+  const { spec, policies, expectations } = buildCellPage(cell, network.site);
+  const url = network.registerPage(spec);
+  const { policies: parsed } = parseServed(policies);
+  const oracle = oracleFor(parsed, requestsOf(expectations, network.site.origin));
+  // The cell is judged by the stub's probe its feature declares (defineVendor adds one per feature).
+  const probeName = expectations.flatMap((e) => ('probe' in e ? [e.probe] : []))[0] ?? cell.feature;
+  // Reports are this attempt's only: a retried cell's first attempt may have left some (its screenshot's <style>).
+  const startedAt = Date.now();
+  const observation: CellObservation = await lane.attribute(cell.id, () =>
+    session.loadCell({
+      cellId: cell.id,
+      url,
+      timeoutMs: env.timeoutMs,
+      wantScreenshot: (obs) => {
+        const probe = obs.probes.find((p) => p.feature === probeName);
+        return obs.error === null && (env.screenshots === 'all' || probe?.state !== 'ok' || obs.signals.length > 0);
+      },
+    }),
+  );
+  const actedAt = observation.harnessActedAt;
+  const reports = network
+    .reportsFor(cell.id)
+    .filter((r) => r.receivedAt >= startedAt && (actedAt === undefined || r.receivedAt < actedAt))
+    .flatMap((r) => (r.report ? [r.report] : []));
+  const violations = mergeViolations(observation.signals, reports, { siteOrigins: [network.site.origin, network.site.secondOrigin] });
+  const probeRecord = observation.probes.find((p) => p.feature === probeName);
+  const probe = probeRecord
+    ? { ok: probeRecord.state === 'ok', detail: probeRecord.state === 'pending' ? `still pending after settling: ${probeRecord.detail}` : probeRecord.detail }
+    : { ok: false, detail: "no probe result: the vendor's script never ran" };
+  const status = statusOf(probe.ok, violations, observation.error?.message ?? null);
+  const { outcome } = outcomeOf(status, violations, cell.expectation);
+  let screenshot: string | null = null;
+  if (observation.screenshot && (status !== 'pass' || env.screenshots === 'all')) {
+    const rel = join('screenshots', `${fileSafe(cell.id)}.png`);
+    mkdirSync(join(env.outDir, 'screenshots'), { recursive: true });
+    writeFileSync(join(env.outDir, rel), observation.screenshot);
+    screenshot = rel;
+  }
+  const blockingDirective = violations.find((v) => v.disposition === 'enforce')?.effectiveDirective ?? null;
+  return {
+    ...baseCell(cell, session.version),
+    status,
+    outcome,
+    violations,
+    probe,
+    oracle: { allowed: oracle.allowed, decidedBy: oracle.decidedBy, explanation: oracle.explanation, fix: oracle.fix },
+    unexpectedHosts: network.unexpectedHostsFor(cell.id),
+    screenshot,
+    durationMs: observation.durationMs,
+    error: observation.error?.message ?? null,
+    ...(observation.error ? { errorCode: observation.error.code } : {}),
+    fix: status === 'fail' ? (oracle.fix ?? (blockingDirective ? `allow the blocked resource in ${blockingDirective}` : null)) : null,
+  };
+}
