@@ -40,6 +40,8 @@ export interface ReportCell {
   error?: string | null;
   /** For an `error` cell: the failure's stable code (`CSPH_CELL_TIMEOUT`, `CSPH_ENGINE_LAUNCH`, …). */
   errorCode?: string;
+  /** URLs the cell asked of a replayed vendor host that its recording does not hold (vendor-format.md). */
+  unrecordedRequests?: string[];
   /** 2 when the first attempt hit an infrastructure error and the cell ran again in a fresh browser. */
   attempts?: number;
   /** What the expectation named, for failing expectations: directive and blocked URI. */

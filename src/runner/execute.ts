@@ -106,6 +106,7 @@ export async function executeCell(cell: PlannedCell, env: CellEnvironment): Prom
     probe,
     oracle: { allowed: oracle.allowed, decidedBy: oracle.decidedBy, explanation: oracle.explanation, fix: oracle.fix },
     unexpectedHosts: network.unexpectedHostsFor(cell.id),
+    ...(network.unrecordedRequestsFor(cell.id).length > 0 ? { unrecordedRequests: network.unrecordedRequestsFor(cell.id) } : {}),
     screenshot,
     durationMs: observation.durationMs,
     error: observation.error?.message ?? null,
