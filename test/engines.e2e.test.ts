@@ -2,7 +2,6 @@
 // external script, an inline script and a wss: connection must give the same normalised violations
 // in each (signals differ, as documented in decisions/0003); a killed browser errors one cell only;
 // nothing the harness started outlives it. A missing engine fails these tests: CI has all three.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeViolations } from '../src/collectors/merge.ts';
@@ -13,6 +12,7 @@ import { commandLine, descendantsOf, isAlive, parentOf } from '../src/engines/pr
 import type { EngineSession } from '../src/engines/types.ts';
 import { FixtureNetwork, type Lane } from '../src/server/network.ts';
 import type { BrowserId, Signal } from '../src/shared/vocabulary.ts';
+import { spawnUntilReady } from './helpers/readyChild.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/engines/', import.meta.url));
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -181,16 +181,7 @@ describe('cleanup', () => {
 
   it('leaves nothing behind when the harness gets SIGINT', async () => {
     const script = fileURLToPath(new URL('./fixtures/engines/sigint-child.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('..', import.meta.url)) });
-    let output = '';
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        if (d.toString().includes('READY')) resolve();
-      });
-      void exited.then(() => reject(new Error(`child exited before READY: ${output.slice(-2000)}`)));
-    });
+    const { child, exited } = await spawnUntilReady(script, fileURLToPath(new URL('..', import.meta.url)));
     const started = descendantsOf(child.pid!);
     const names = started.map((pid) => commandLine(pid));
     for (const needle of ['chromium', 'firefox', 'MiniBrowser', 'WebKitWebDriver', 'Xvfb']) {

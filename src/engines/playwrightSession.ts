@@ -24,14 +24,35 @@ const RESERVE_MS = 600;
 
 let launching: Promise<unknown> = Promise.resolve();
 
-/** Launches one at a time, so the new child process is known to be this browser's. */
+/** How often a launch looks for its browser's pid while Playwright starts it (Firefox: up to 30 s). */
+const FIND_PID_MS = 200;
+
+/**
+ * Launches one at a time, so the new child process is known to be this browser's. The pid is
+ * tracked as soon as it appears, not when the launch returns: a harness killed mid-launch leaves
+ * the watchdog (processes.ts) that pid to kill.
+ */
 async function launchTracked(launcher: PlaywrightLauncher): Promise<{ browser: Browser; pid: number | null }> {
   const run = launching.then(async () => {
     const before = new Set(childrenMatching(launcher.processNeedle));
-    const browser = await launcher.launch();
-    const pid = childrenMatching(launcher.processNeedle).find((p) => !before.has(p)) ?? null;
-    if (pid !== null) track(pid, `${launcher.browser} (playwright)`, true);
-    return { browser, pid };
+    const found: { pid: number | null } = { pid: null };
+    const find = (): number | null => {
+      if (found.pid !== null) return found.pid;
+      found.pid = childrenMatching(launcher.processNeedle).find((p) => !before.has(p)) ?? null;
+      if (found.pid !== null) track(found.pid, `${launcher.browser} (playwright)`, true);
+      return found.pid;
+    };
+    const looking = setInterval(find, FIND_PID_MS);
+    try {
+      const browser = await launcher.launch();
+      return { browser, pid: find() };
+    } catch (error) {
+      const pid = find();
+      if (pid !== null) kill(pid);
+      throw error;
+    } finally {
+      clearInterval(looking);
+    }
   });
   launching = run.catch(() => undefined);
   return run;
