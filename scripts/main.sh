@@ -5,8 +5,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out="${CSP_HARNESS_OUT:-csp-report}"
+started=$(date +%s)
 node bin/csp-harness.js run scenarios/ --reporter terminal,json,junit,markdown,html --out "$out"
 status=$?
 echo
+echo "main job: $(( $(date +%s) - started )) s wall time (the full matrix, three engines)"
 echo "HTML report: $(pwd)/$out/report.html"
 exit "$status"
