@@ -10,5 +10,6 @@ node bin/csp-harness.js run scenarios/ --reporter terminal,json,junit,markdown,h
 status=$?
 echo
 echo "main job: $(( $(date +%s) - started )) s wall time (the full matrix, three engines)"
-echo "HTML report: $(pwd)/$out/report.html"
+case "$out" in /*) dir="$out" ;; *) dir="$(pwd)/$out" ;; esac
+echo "HTML report: $dir/report.html"
 exit "$status"
