@@ -32,8 +32,3 @@ export function listOption(parsed: Parsed, name: string): string[] {
 export function flag(parsed: Parsed, name: string): boolean {
   return parsed.values[name] === true;
 }
-
-export function oneOf<T extends string>(command: string, option: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError('CSPH_BAD_VALUE', `${command}: --${option} "${value}" is not one of: ${allowed.join(', ')}.`);
-}

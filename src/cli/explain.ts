@@ -1,9 +1,10 @@
 // `csp-harness explain`: would this policy allow this request, and why.
-import { createHash } from 'node:crypto';
 import { DEFAULT_SITE_ORIGIN } from '../site/context.ts';
-import { check, isInlineType, isUrlType, REQUEST_TYPES, type CheckRequest, type HashAlgorithm } from '../policy/index.ts';
+import { check, isInlineType, isUrlType, REQUEST_TYPES, type CheckRequest } from '../policy/index.ts';
 import { suggestFix } from '../policy/advise.ts';
-import { flag, oneOf, parseCommandArgs, stringOption } from './args.ts';
+import { oneOf } from '../runner/config.ts';
+import { digestsOf } from '../runner/oracle.ts';
+import { flag, parseCommandArgs, stringOption } from './args.ts';
 import { EXIT_OK, UsageError } from './errors.ts';
 import { fillCopiedPlaceholders, POLICY_OPTIONS, policyTexts } from './policyInput.ts';
 import type { Io } from './io.ts';
@@ -32,7 +33,6 @@ A policy copied from a scenario or \`csp-harness vendors\` may hold run's placeh
 Exit codes: 0 answered (allowed or not), 2 bad input.
 Example: csp-harness explain --policy "img-src 'self'" --type image --url "data:image/png;base64,AA=="`;
 
-const ALGORITHMS: HashAlgorithm[] = ['sha256', 'sha384', 'sha512'];
 export function explainCommand(argv: string[], io: Io): number {
   const args = parseCommandArgs('explain', argv, {
     ...POLICY_OPTIONS,
@@ -71,7 +71,7 @@ export function explainCommand(argv: string[], io: Io): number {
     initiator,
     nonce,
     content,
-    digests: content === undefined ? undefined : Object.fromEntries(ALGORITHMS.map((a) => [a, createHash(a).update(content, 'utf8').digest('base64')])),
+    digests: content === undefined ? undefined : digestsOf(content),
   };
   const verdict = check(policies, request);
   if ('error' in verdict) throw new UsageError('CSPH_BAD_REQUEST', `explain: ${verdict.error}.`);

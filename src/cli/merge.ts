@@ -1,12 +1,13 @@
 // `csp-harness merge`: the report.json files of `--shard i/n` jobs → the report of one run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { REPORTER_IDS, createReporters } from '../reporters/index.ts';
+import { DEFAULT_REPORTERS, REPORTER_IDS, createReporters } from '../reporters/index.ts';
 import { parseReport } from '../reporters/json.ts';
 import { multiplex } from '../reporters/types.ts';
 import { mergeReports } from '../runner/baseline.ts';
 import { failsRun } from '../runner/expect.ts';
-import { flag, listOption, oneOf, parseCommandArgs, stringOption } from './args.ts';
+import { oneOf } from '../runner/config.ts';
+import { flag, listOption, parseCommandArgs, stringOption } from './args.ts';
 import { EXIT_FAIL, EXIT_OK, UsageError } from './errors.ts';
 import { readUserFile } from './policyInput.ts';
 import type { Io } from './io.ts';
@@ -33,7 +34,7 @@ export function mergeCommand(argv: string[], io: Io): number {
   const merged = mergeReports(reports);
   if (!merged.ok) throw new UsageError('CSPH_MERGE_CONFLICT', `merge: ${merged.error}`);
   const ids = listOption(args, 'reporter').flatMap((r) => r.split(',')).filter((r) => r !== '');
-  const reporterIds = (ids.length > 0 ? ids : ['terminal', 'json', 'html']).map((r) => oneOf('merge', 'reporter', r, REPORTER_IDS));
+  const reporterIds = (ids.length > 0 ? ids : DEFAULT_REPORTERS).map((r) => oneOf('merge', 'reporter', r, REPORTER_IDS));
   const outDir = resolve(stringOption(args, 'out') ?? 'csp-report');
   const reporters = multiplex(createReporters(reporterIds, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }), (f) => io.err(`csp-harness: reporter ${f.reporter} failed: ${String(f.error)}`));
   for (const output of reporters.onEnd(merged.report)) {

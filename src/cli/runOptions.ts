@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserSource } from '../engines/types.ts';
 import { ConfigError, loadConfigFile, resolveConfig, type ResolvedConfig, type UserConfig } from '../runner/config.ts';
 import { PlanError, planForPolicies, planForScenarios, shardCells, type PlannedCell, type Selection } from '../runner/plan.ts';
-import { compilePolicySource } from '../runner/policySource.ts';
+import { compilePolicySource, PolicySourceError } from '../runner/policySource.ts';
 import { formatScenarioProblem, loadScenarios, type LoadedScenario } from '../runner/scenario.ts';
 import type { DeliveryId, ReportPolicy } from '../shared/vocabulary.ts';
 import { catalogPolicySources } from '../vendors/index.ts';
@@ -107,8 +107,8 @@ function candidatePolicies(command: string, config: ResolvedConfig): ReportPolic
       try {
         return { value: compilePolicySource(source, path).header, origin: path };
       } catch (error) {
-        if (error instanceof UsageError || !(error instanceof Error)) throw error;
-        throw new UsageError((error as { code?: string }).code ?? 'CSPH_BAD_VALUE', `${command}: ${error.message}`);
+        if (!(error instanceof PolicySourceError)) throw error;
+        throw new UsageError(error.code, `${command}: ${error.message}`);
       }
     }),
   ];

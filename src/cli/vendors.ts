@@ -24,7 +24,7 @@ export function catalogJson() {
       seed: v.seed,
       features: v.features.map((f) => ({ id: f.id, title: f.title, directives: [...f.directives], seedRef: f.seedRef })),
       params: v.params.map((p) => ({ key: p.key, values: [...p.values], default: p.default, description: p.description })),
-      hosts: hostsOf(v).map((h) => ({ host: h.host, websocket: h.websocket })),
+      hosts: hostsOf(v),
       routes: v.routes.map((r) => ({ ...r })),
       policySources: v.policySources.map((p) => ({ flag: `--${p.flag}`, key: p.key, description: p.description })),
       // A policy in a vendor's own format names its file under that format's key, as scenario files do.

@@ -171,7 +171,8 @@ export interface ResolvedConfig {
   site: SiteContext;
 }
 
-function oneOf<T extends string>(command: string, option: string, value: string, allowed: readonly T[]): T {
+/** A flag's value among the allowed ones, or a ConfigError naming the flag, the value and the choices (exit 2). */
+export function oneOf<T extends string>(command: string, option: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new ConfigError('CSPH_BAD_VALUE', `${command}: --${option} "${value}" is not one of: ${allowed.join(', ')}.`);
 }

@@ -97,6 +97,7 @@ export async function executeCell(cell: PlannedCell, env: CellEnvironment): Prom
     writeFileSync(join(env.outDir, rel), observation.screenshot);
     screenshot = rel;
   }
+  const unrecorded = network.unrecordedRequestsFor(cell.id);
   const blockingDirective = violations.find((v) => v.disposition === 'enforce')?.effectiveDirective ?? null;
   return {
     ...baseCell(cell, session.version),
@@ -106,7 +107,7 @@ export async function executeCell(cell: PlannedCell, env: CellEnvironment): Prom
     probe,
     oracle: { allowed: oracle.allowed, decidedBy: oracle.decidedBy, explanation: oracle.explanation, fix: oracle.fix },
     unexpectedHosts: network.unexpectedHostsFor(cell.id),
-    ...(network.unrecordedRequestsFor(cell.id).length > 0 ? { unrecordedRequests: network.unrecordedRequestsFor(cell.id) } : {}),
+    ...(unrecorded.length > 0 ? { unrecordedRequests: unrecorded } : {}),
     screenshot,
     durationMs: observation.durationMs,
     error: observation.error?.message ?? null,

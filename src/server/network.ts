@@ -107,6 +107,9 @@ export class FixtureNetwork {
   readonly hostsSeen = new Set<string>();
   private readonly servers: Mockttp[] = [];
   private readonly routes: readonly Route[];
+  /** The routes that may answer an HTTP request, and those that may answer a WebSocket upgrade. */
+  private readonly httpRoutes: readonly Route[];
+  private readonly wsRoutes: readonly Route[];
   private readonly replays: Map<Route, Replay>;
   private wsReplayer: WsReplayer | null = null;
   readonly site: SiteContext;
@@ -118,6 +121,8 @@ export class FixtureNetwork {
     private readonly options: NetworkOptions,
   ) {
     this.routes = [...(options.routes ?? [])];
+    this.httpRoutes = this.routes.filter(answersHttp);
+    this.wsRoutes = this.routes.filter(answersWebSocket);
     this.site = options.site ?? siteContext();
     this.replays = new Map(this.routes.filter((r): r is ReplayRoute => r.kind === 'replay').map((r) => [r, new Replay(r)]));
   }
@@ -207,7 +212,7 @@ export class FixtureNetwork {
 
   /** The route answering WebSocket upgrades to a host (ws kinds, upstream, or an explicit refusal). */
   private wsRoute(host: string): Route | undefined {
-    return routesFor(this.routes.filter(answersWebSocket), host)[0];
+    return routesFor(this.wsRoutes, host)[0];
   }
 
   private wsReplayRoute(url: string): WsReplayRoute | undefined {
@@ -217,7 +222,7 @@ export class FixtureNetwork {
 
   /** The route answering HTTP requests to a host: exact names before families, first declared first. */
   private httpRoute(host: string): Route | undefined {
-    return routesFor(this.routes.filter(answersHttp), host)[0];
+    return routesFor(this.httpRoutes, host)[0];
   }
 
   private refuse(lane: ProxyLane, req: CompletedRequest): void {

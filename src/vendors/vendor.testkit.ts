@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { check, parsePolicyList } from '../policy/index.ts';
 import type { RequestType } from '../policy/types.ts';
-import { routesFor } from '../server/routes.ts';
+import { resolveUrl } from '../runner/cellPage.ts';
+import { hostMatches, routesFor } from '../server/routes.ts';
 import { siteContext } from '../site/context.ts';
 import { fillPlaceholders } from '../site/placeholders.ts';
 import type { ExpectEntry, Vendor, VendorPage } from './types.ts';
@@ -29,10 +30,7 @@ export function pageOf(vendor: Vendor, feature: string, given: Record<string, st
   return vendor.page({ feature, params: params(vendor, given), nonce: options.nonce });
 }
 
-function url(declared: string): string {
-  const filled = fillPlaceholders(declared, { origin: SITE.origin });
-  return /^[a-z][a-z0-9+.-]*:/i.test(filled) ? filled : SITE.fileUrl('cell', filled);
-}
+const url = (declared: string) => resolveUrl(declared, SITE, 'cell');
 
 function asRequest(e: ExpectEntry): FeatureRequest[] {
   if ('request' in e) return [{ type: e.as, url: url(e.request), ...(e.initiator ? { initiator: e.initiator } : {}), ...(e.nonced !== undefined ? { nonced: e.nonced } : {}) }];
@@ -50,7 +48,7 @@ export function requestsOf(vendor: Vendor, feature: string, given: Record<string
 
 /** Whether the vendor's routes answer a host over HTTP. */
 export function serves(vendor: Vendor, host: string): boolean {
-  return vendor.routes.some((r) => r.kind === 'static' && (r.host.startsWith('*.') ? host.endsWith(r.host.slice(1)) : r.host === host));
+  return vendor.routes.some((r) => r.kind === 'static' && hostMatches(r.host, host));
 }
 
 /** The fixture folders (below fixtures/) that answer a host over HTTP, layered in this order. */

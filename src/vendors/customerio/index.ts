@@ -65,6 +65,10 @@ ${siteCalls(feature)}
 }}();`;
 }
 
+/** The client and the in-app plugin as the package builds them in (the stubs' files, read once). */
+const BUNDLED_CODE = `${readFileSync(new URL(CLIENT_PATH, FIXTURES), 'utf8')}
+${readFileSync(new URL(IN_APP_BUNDLE_PATH, FIXTURES), 'utf8')}`;
+
 /** install=package: the site's own bundle — the queued calls, then the client and the in-app plugin built in. */
 export function customerioPackageBundle(feature: string, region: Region): string {
   const host = CUSTOMERIO_REGIONS[region];
@@ -74,8 +78,7 @@ var cioanalytics = (window.cioanalytics = [${calls}]);
 cioanalytics.invoked = true;
 cioanalytics._writeKey = "${CUSTOMERIO_WRITE_KEY}";
 cioanalytics._loadOptions = ${loadOptions(host, 'package')};
-${readFileSync(new URL(CLIENT_PATH, FIXTURES), 'utf8')}
-${readFileSync(new URL(IN_APP_BUNDLE_PATH, FIXTURES), 'utf8')}`;
+${BUNDLED_CODE}`;
 }
 
 const features: readonly VendorFeature[] = [
