@@ -10,6 +10,7 @@ import { compareToBaseline } from '../runner/baseline.ts';
 import { failsRun } from '../runner/expect.ts';
 import { runCells } from '../runner/run.ts';
 import { catalogPolicySources, VENDORS } from '../vendors/index.ts';
+import { loadCatalog, VENDOR_DIR_HELP } from './catalog.ts';
 import { flag, parseCommandArgs } from './args.ts';
 import { EXIT_FAIL, EXIT_OK, UsageError } from './errors.ts';
 import { Progress } from './progress.ts';
@@ -28,6 +29,7 @@ ${sourceHelp(catalogPolicySources(VENDORS))}
   --delivery <how>           header | meta | report-only | header+meta      (default header)
   --lenient                  run a malformed policy as browsers would, dropping bad tokens
   --vendor <ids>             comma list, default all          (see: csp-harness vendors)
+${VENDOR_DIR_HELP}
   --feature <ids>            comma list, default all features of the chosen vendors
   --param <key=value>        vendor parameter, repeatable: region=eu-central-1, install=package
   --browser <ids>            chromium,firefox,webkit          (default all three)
@@ -70,7 +72,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     io.out(RUN_HELP);
     return EXIT_OK;
   }
-  const selection = await resolveSelection('run', args, VENDORS);
+  const catalog = await loadCatalog(args);
+  const selection = await resolveSelection('run', args, catalog);
   const { config } = selection;
   const reporterIds = config.reporters;
   const outDir = config.out;
@@ -112,7 +115,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   try {
     result = await runCells({
       cells: selection.cells,
-      catalog: VENDORS,
+      catalog,
       engines: ENGINES,
       browserSource: config.browserSource,
       fixturesRoot: FIXTURES_ROOT,

@@ -27,6 +27,7 @@ export function selectionOptions(sources: readonly PolicySource[]): OptionSpec {
     delivery: { type: 'string' },
     lenient: { type: 'boolean' },
     vendor: { type: 'string', multiple: true },
+    'vendor-dir': { type: 'string', multiple: true },
     feature: { type: 'string', multiple: true },
     param: { type: 'string', multiple: true },
     browser: { type: 'string', multiple: true },
@@ -166,7 +167,11 @@ export async function resolveSelection(command: string, args: Parsed, catalog: r
       cells = planForScenarios(catalog, withPolicies, selection);
     }
     cells = shardCells(cells, config.shard);
-    if (cells.length === 0) throw new UsageError('CSPH_NOTHING_TO_RUN', `${command}: the selection has no cells (check --vendor, --feature, --browser, --shard).`);
+    if (cells.length === 0) {
+      const folderOnly = !candidates && catalog.some((v) => v.folder && (config.vendors ?? []).includes(v.id));
+      const hint = folderOnly ? ' A --vendor-dir vendor has no scenarios: give the policy to try with --policy or --policy-file.' : '';
+      throw new UsageError('CSPH_NOTHING_TO_RUN', `${command}: the selection has no cells (check --vendor, --feature, --browser, --shard).${hint}`);
+    }
     return { config, policies, cells, mode: candidates ? 'policies' : 'scenarios', scenarios };
   } catch (error) {
     if (error instanceof PlanError) throw new UsageError(error.code, `${command}: ${error.message}.`);

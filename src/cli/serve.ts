@@ -2,6 +2,7 @@
 import { FixtureNetwork } from '../server/network.ts';
 import { buildCellPage } from '../runner/cellPage.ts';
 import { catalogPolicySources, catalogRoutes, VENDORS } from '../vendors/index.ts';
+import { loadCatalog } from './catalog.ts';
 import { flag, parseCommandArgs } from './args.ts';
 import { EXIT_OK } from './errors.ts';
 import { FIXTURES_ROOT, resolveSelection, selectionOptions } from './runOptions.ts';
@@ -13,7 +14,7 @@ Starts the fixture proxy (loopback only) with one page per vendor feature under 
 policy, and keeps it up until Ctrl-C, so you can open a case — e.g. Genesys "broken icons" — in a
 browser of your own and look at its DevTools.
 
-  --policy, --policy-file, --delivery, --lenient, --vendor, --feature, --param,
+  --policy, --policy-file, --delivery, --lenient, --vendor, --vendor-dir, --feature, --param,
   --origin, --config, and each vendor's policy format   as for 'csp-harness run'
   --json     print one line: { "proxy": "http://127.0.0.1:PORT", "caCertificate": "<PEM path>", "pages": [ … ] }
 
@@ -27,7 +28,8 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     io.out(SERVE_HELP);
     return EXIT_OK;
   }
-  const selection = await resolveSelection('serve', args, VENDORS);
+  const catalog = await loadCatalog(args);
+  const selection = await resolveSelection('serve', args, catalog);
   // One page per cell without its browser: the person brings the browser.
   const seen = new Set<string>();
   const cells = selection.cells.filter((c) => {
@@ -37,7 +39,7 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
     return true;
   });
   const site = selection.config.site;
-  const network = await FixtureNetwork.start({ fixturesRoot: FIXTURES_ROOT, site, routes: catalogRoutes(VENDORS) });
+  const network = await FixtureNetwork.start({ fixturesRoot: FIXTURES_ROOT, site, routes: catalogRoutes(catalog) });
   const pages: string[] = [];
   try {
     const lane = await network.openLane();

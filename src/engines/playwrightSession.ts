@@ -3,7 +3,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright';
 import type { BrowserId } from '../shared/vocabulary.ts';
 import { childrenMatching, kill, track, untrack } from './processes.ts';
-import { cellFailure, cellObservation, DeadlineError, LISTENER_JS, phaseClock, READ_EXPRESSION, SESSION_CLOSED, settle, toPageState, within, type PageState } from './settle.ts';
+import { cellFailure, cellObservation, checksExpression, DeadlineError, LISTENER_JS, phaseClock, READ_EXPRESSION, SESSION_CLOSED, settle, toCheckResults, toPageState, within, type PageState } from './settle.ts';
 import { EngineError, type CellLoad, type CellObservation, type EngineFailure, type EngineSession, type LaunchOptions, type RawSignal } from './types.ts';
 
 interface PlaywrightLauncher {
@@ -221,7 +221,9 @@ export class PlaywrightSession implements EngineSession {
       phase(settled.quiet ? 'settled' : 'settle cut by the deadline');
       const state = settled.state;
       // What the page did is fixed before the screenshot: the harness's own actions are not the vendor's.
-      const observed = observation(null, state);
+      const checks = load.checks?.length ? toCheckResults(await page.evaluate(checksExpression(load.checks)), load.checks) : undefined;
+      const frames = page.frames().slice(1).map((f) => f.url());
+      const observed: CellObservation = { ...observation(null, state), ...(checks ? { checks } : {}), frames };
       if (!load.wantScreenshot?.(observed)) return observed;
       // Playwright's screenshot inserts `<style>body {}</style>` to sync animations (Firefox, its own
       // WebKit): a strict style-src refuses it, and Firefox reported that as the vendor's violation (22

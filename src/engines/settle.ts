@@ -2,7 +2,7 @@
 // rather than on events some engine never fires, hard deadlines, and what a cell's load comes to.
 import { readFileSync } from 'node:fs';
 import type { BrowserId } from '../shared/vocabulary.ts';
-import { EngineError, type CellObservation, type EngineFailure, type ProbeRecord, type RawSignal } from './types.ts';
+import { EngineError, type CellObservation, type DomCheck, type DomCheckResult, type EngineFailure, type ProbeRecord, type RawSignal } from './types.ts';
 
 const harnessFile = (name: string) => readFileSync(new URL(`../../harness/${name}`, import.meta.url), 'utf8');
 
@@ -14,6 +14,22 @@ const READ_JS = harnessFile('read.js').trim().replace(/;$/, '');
 export const READ_EXPRESSION = `(${READ_JS})()`;
 /** A WebDriver `execute/sync` body. */
 export const READ_SCRIPT = `return (${READ_JS})();`;
+
+/** A function expression over DomCheck[] (harness/checks.js). */
+const CHECKS_JS = harnessFile('checks.js').trim().replace(/;$/, '');
+/** Evaluates the DOM checks (Playwright `evaluate`). */
+export const checksExpression = (checks: readonly DomCheck[]) => `(${CHECKS_JS})(${JSON.stringify(checks)})`;
+/** A WebDriver `execute/sync` body taking the checks as its first argument. */
+export const CHECKS_SCRIPT = `return (${CHECKS_JS})(arguments[0]);`;
+
+/** Validates what checks.js returned: one result per check, a missing one failed. */
+export function toCheckResults(value: unknown, checks: readonly DomCheck[]): DomCheckResult[] {
+  const list = Array.isArray(value) ? value : [];
+  return checks.map((_, i) => {
+    const r = list[i] as Record<string, unknown> | undefined;
+    return typeof r === 'object' && r !== null ? { ok: r.ok === true, detail: str(r.detail) } : { ok: false, detail: 'the check could not be read' };
+  });
+}
 
 /** How long the page must stay quiet (no request, signal or probe change) to count as settled. */
 const QUIET_MS = 300;

@@ -11,13 +11,27 @@ export interface CellLoad {
   url: string;
   /** Hard bound for the whole cell. */
   timeoutMs: number;
+  /** DOM expectations evaluated in the top document after settling (vendor-format.md `selector`, `style`). */
+  checks?: readonly DomCheck[];
   /** Asked after settling, with the page still open: true → take a screenshot. */
   wantScreenshot?: (observation: Omit<CellObservation, 'screenshot'>) => boolean;
+}
+
+/** An element of the top document: present and visible (unless `visible: false`), or its computed style. */
+export type DomCheck = { selector: string; visible?: boolean } | { style: string; property: string; value: string };
+
+export interface DomCheckResult {
+  ok: boolean;
+  detail: string;
 }
 
 export interface CellObservation {
   signals: RawSignal[];
   probes: ProbeRecord[];
+  /** One result per `CellLoad.checks` entry, in order (absent when none were asked or the page never settled). */
+  checks?: DomCheckResult[];
+  /** The URLs of the page's frames after settling, where the engine exposes its frame tree (Playwright); absent otherwise. */
+  frames?: string[];
   /** Infrastructure failure (crash, hang, navigation error): the cell is `error`. */
   error: EngineFailure | null;
   screenshot: Buffer | null;

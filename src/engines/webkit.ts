@@ -8,7 +8,7 @@ import { webkit } from 'playwright';
 import { defineEngine } from './detect.ts';
 import { HARNESS_HANDLES_SIGNALS, PlaywrightSession } from './playwrightSession.ts';
 import { commandLine, descendantsOf, isAlive, kill, track } from './processes.ts';
-import { cellFailure, cellObservation, DeadlineError, LISTENER_JS, phaseClock, READ_SCRIPT, SESSION_CLOSED, settle, sleep, toPageState, within, type PageState } from './settle.ts';
+import { cellFailure, cellObservation, CHECKS_SCRIPT, DeadlineError, LISTENER_JS, phaseClock, READ_SCRIPT, SESSION_CLOSED, settle, sleep, toCheckResults, toPageState, within, type PageState } from './settle.ts';
 import { EngineError, type CellLoad, type CellObservation, type Engine, type EngineFailure, type EngineSession } from './types.ts';
 import { freePort, WebDriverClient, WebDriverError } from './webdriver.ts';
 import { acquireDisplay, xvfbAvailable, type Display } from './xvfb.ts';
@@ -192,9 +192,14 @@ class WebKitDriverSession implements EngineSession {
         deadline - RESERVE_MS,
       );
       phase(settled.quiet ? 'settled' : 'settle cut by the deadline');
+      // No frame tree over classic WebDriver: a frame expectation is judged by the proxy's log alone.
+      const checks = load.checks?.length
+        ? toCheckResults(await client.executeSync(id, CHECKS_SCRIPT, [load.checks], Math.max(1, Math.min(5000, deadline - Date.now()))), load.checks)
+        : undefined;
+      const observed: CellObservation = { ...observation(null, settled.state), ...(checks ? { checks } : {}) };
       let screenshot: Buffer | null = null;
-      if (load.wantScreenshot?.(observation(null, settled.state))) screenshot = await client.screenshot(id, Math.max(1, deadline - Date.now()));
-      return observation(null, settled.state, screenshot);
+      if (load.wantScreenshot?.(observed)) screenshot = await client.screenshot(id, Math.max(1, deadline - Date.now()));
+      return { ...observed, screenshot, durationMs: Date.now() - started };
     };
 
     try {

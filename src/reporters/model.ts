@@ -40,6 +40,11 @@ export interface ReportCell {
   error?: string | null;
   /** For an `error` cell: the failure's stable code (`CSPH_CELL_TIMEOUT`, `CSPH_ENGINE_LAUNCH`, …). */
   errorCode?: string;
+  /**
+   * Violations on the cell's page that are not its feature's (vendor-format.md, "One page, several
+   * features"): listed, failing nothing. Only cells judged by observation have them.
+   */
+  otherViolations?: ReportViolation[];
   /** URLs the cell asked of a replayed vendor host that its recording does not hold (vendor-format.md). */
   unrecordedRequests?: string[];
   /** 2 when the first attempt hit an infrastructure error and the cell ran again in a fresh browser. */

@@ -23,8 +23,8 @@ export function resolveUrl(url: string, site: SiteContext, cellId: string): stri
 
 function resolved(entry: ExpectEntry, site: SiteContext, cellId: string): ExpectEntry {
   if ('request' in entry) return { ...entry, request: resolveUrl(entry.request, site, cellId) };
-  if ('frame' in entry) return { frame: resolveUrl(entry.frame, site, cellId) };
-  if ('websocket' in entry) return { websocket: resolveUrl(entry.websocket, site, cellId) };
+  if ('frame' in entry) return { ...entry, frame: resolveUrl(entry.frame, site, cellId) };
+  if ('websocket' in entry) return { ...entry, websocket: resolveUrl(entry.websocket, site, cellId) };
   return entry;
 }
 

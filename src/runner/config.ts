@@ -33,6 +33,8 @@ export interface UserConfig {
   screenshots?: ScreenshotChoice;
   /** The site's origin the pages are served on (default: the site context's DEFAULT_SITE_ORIGIN). */
   origin?: string;
+  /** Users' vendor folders (vendor.json + HAR traffic), relative to the config file's folder; `--vendor-dir` adds to them. */
+  vendorDirs?: string[];
   /** A vendor's policy format (`chargebeeConfig`: its file): the keys `csp-harness vendors` lists. */
   [policySourceKey: string]: unknown;
 }
@@ -67,6 +69,7 @@ const KEYS: Record<string, KeyKind> = {
   shard: 'string',
   screenshots: 'string',
   origin: 'string',
+  vendorDirs: 'string[]',
 };
 
 /** Bad configuration (a flag, the file, or their values): the CLI exits 2 with the message. */

@@ -9,6 +9,7 @@ import type { FixtureNetwork, Lane } from '../server/network.ts';
 import { buildCellPage } from './cellPage.ts';
 import type { ScreenshotChoice } from './config.ts';
 import { outcomeOf, statusOf } from './expect.ts';
+import { attribute, domChecksOf, isObserved, observedProbe, verdictsOf } from './observe.ts';
 import { oracleFor, parseServed, requestsOf } from './oracle.ts';
 import type { PlannedCell } from './plan.ts';
 
@@ -63,8 +64,11 @@ export async function executeCell(cell: PlannedCell, env: CellEnvironment): Prom
   const url = network.registerPage(spec);
   const { policies: parsed } = parseServed(policies);
   const oracle = oracleFor(parsed, requestsOf(expectations, network.site.origin));
-  // The cell is judged by the stub's probe its feature declares (defineVendor adds one per feature).
+  // The cell is judged by the stub's probe its feature declares (defineVendor adds one per feature), or,
+  // for a feature without one (real vendor code, vendor folders), by its expectations observed from outside.
+  const observed = isObserved(expectations);
   const probeName = expectations.flatMap((e) => ('probe' in e ? [e.probe] : []))[0] ?? cell.feature;
+  const checks = observed ? domChecksOf(expectations) : [];
   // Reports are this attempt's only: a retried cell's first attempt may have left some (its screenshot's <style>).
   const startedAt = Date.now();
   const observation: CellObservation = await lane.attribute(cell.id, () =>
@@ -72,9 +76,10 @@ export async function executeCell(cell: PlannedCell, env: CellEnvironment): Prom
       cellId: cell.id,
       url,
       timeoutMs: env.timeoutMs,
+      ...(checks.length ? { checks } : {}),
       wantScreenshot: (obs) => {
-        const probe = obs.probes.find((p) => p.feature === probeName);
-        return obs.error === null && (env.screenshots === 'all' || probe?.state !== 'ok' || obs.signals.length > 0);
+        const ok = observed ? observedProbe(verdictsOf(expectations, { answered: network.answeredFor(cell.id), frames: obs.frames, checks: obs.checks })).ok : obs.probes.find((p) => p.feature === probeName)?.state === 'ok';
+        return obs.error === null && (env.screenshots === 'all' || !ok || obs.signals.length > 0);
       },
     }),
   );
@@ -83,11 +88,15 @@ export async function executeCell(cell: PlannedCell, env: CellEnvironment): Prom
     .reportsFor(cell.id)
     .filter((r) => r.receivedAt >= startedAt && (actedAt === undefined || r.receivedAt < actedAt))
     .flatMap((r) => (r.report ? [r.report] : []));
-  const violations = mergeViolations(observation.signals, reports, { siteOrigins: [network.site.origin, network.site.secondOrigin] });
+  const merged = mergeViolations(observation.signals, reports, { siteOrigins: [network.site.origin, network.site.secondOrigin] });
   const probeRecord = observation.probes.find((p) => p.feature === probeName);
-  const probe = probeRecord
-    ? { ok: probeRecord.state === 'ok', detail: probeRecord.state === 'pending' ? `still pending after settling: ${probeRecord.detail}` : probeRecord.detail }
-    : { ok: false, detail: "no probe result: the vendor's script never ran" };
+  const probe = observed
+    ? observedProbe(verdictsOf(expectations, { answered: network.answeredFor(cell.id), frames: observation.frames, checks: observation.checks }))
+    : probeRecord
+      ? { ok: probeRecord.state === 'ok', detail: probeRecord.state === 'pending' ? `still pending after settling: ${probeRecord.detail}` : probeRecord.detail }
+      : { ok: false, detail: "no probe result: the vendor's script never ran" };
+  // Every feature of an observed vendor runs on the page: a cell answers only for its own feature's violations.
+  const { mine: violations, other: otherViolations } = observed ? attribute(merged, expectations, !probe.ok) : { mine: merged, other: [] };
   const status = statusOf(probe.ok, violations, observation.error?.message ?? null);
   const { outcome } = outcomeOf(status, violations, cell.expectation);
   let screenshot: string | null = null;
@@ -104,6 +113,7 @@ export async function executeCell(cell: PlannedCell, env: CellEnvironment): Prom
     status,
     outcome,
     violations,
+    ...(otherViolations.length > 0 ? { otherViolations } : {}),
     probe,
     oracle: { allowed: oracle.allowed, decidedBy: oracle.decidedBy, explanation: oracle.explanation, fix: oracle.fix },
     unexpectedHosts: network.unexpectedHostsFor(cell.id),

@@ -35,9 +35,20 @@ export function parseServed(policies: readonly ReportPolicy[]): { policies: Poli
 /** The requests a feature's declared expectations make, as the CSP model asks about them. */
 export function requestsOf(expectations: readonly ExpectEntry[], origin: string): CheckRequest[] {
   return expectations.flatMap((e): CheckRequest[] => {
-    if ('request' in e) return [{ type: e.as, url: e.request, origin, initiator: e.initiator, nonce: e.nonced ? ORACLE_NONCE : undefined }];
-    if ('frame' in e) return [{ type: 'frame', url: e.frame, origin }];
-    if ('websocket' in e) return [{ type: 'websocket', url: e.websocket, origin }];
+    // A wildcard pattern without an example names no one request: the oracle cannot ask about it.
+    const concrete = (pattern: string, example: string | undefined) => example ?? (pattern.includes('*') ? null : pattern);
+    if ('request' in e) {
+      const url = concrete(e.request, e.example);
+      return url ? [{ type: e.as, url, origin, initiator: e.initiator, nonce: e.nonced ? ORACLE_NONCE : undefined }] : [];
+    }
+    if ('frame' in e) {
+      const url = concrete(e.frame, e.example);
+      return url ? [{ type: 'frame', url, origin }] : [];
+    }
+    if ('websocket' in e) {
+      const url = concrete(e.websocket, e.example);
+      return url ? [{ type: 'websocket', url, origin }] : [];
+    }
     if ('inline' in e) return [{ type: e.inline, origin, initiator: e.initiator, nonce: e.nonced ? ORACLE_NONCE : undefined, content: e.content, digests: digestsOf(e.content) }];
     if ('eval' in e) return [{ type: e.eval, origin }];
     return [];

@@ -122,6 +122,23 @@ class EntryReader {
   }
 }
 
+/** `Sec-Fetch-Dest` values in Chromium's `_resourceType` names (`empty` is a fetch or XHR). */
+const DEST_TYPES: Record<string, string> = {
+  script: 'script', worker: 'script', sharedworker: 'script', serviceworker: 'script', audioworklet: 'script', paintworklet: 'script',
+  style: 'stylesheet', image: 'image', font: 'font', empty: 'fetch', document: 'document', iframe: 'document', frame: 'document',
+  audio: 'media', video: 'media', track: 'media', manifest: 'manifest', object: 'other', embed: 'other', report: 'ping', websocket: 'websocket',
+};
+
+/** What the browser fetched an entry as: `_resourceType`, else the request's `Sec-Fetch-Dest`. */
+function resourceTypeOf(entry: Json, request: Json): string | null {
+  if (typeof entry._resourceType === 'string' && entry._resourceType) return entry._resourceType.toLowerCase();
+  const headers = Array.isArray(request.headers) ? request.headers : [];
+  for (const h of headers) {
+    if (isObject(h) && typeof h.name === 'string' && h.name.toLowerCase() === 'sec-fetch-dest' && typeof h.value === 'string') return DEST_TYPES[h.value.toLowerCase()] ?? null;
+  }
+  return null;
+}
+
 function isWebSocket(entry: Json, url: string): boolean {
   return /^wss?:/i.test(url) || entry._resourceType === 'websocket' || entry._webSocketMessages !== undefined;
 }
@@ -163,7 +180,7 @@ export function parseHar(text: string): HarResult {
     if (isWebSocket(value, url)) conversations.push({ url, messages: read.messages(value) });
     else {
       const statusText = typeof response.statusText === 'string' ? response.statusText : '';
-      entries.push({ method: method.toUpperCase(), url, status, statusText, headers: read.headers(response), body: read.body(response) });
+      entries.push({ method: method.toUpperCase(), url, status, statusText, headers: read.headers(response), body: read.body(response), resourceType: resourceTypeOf(value, request ?? {}) });
     }
   });
   if (problems.length) return { ok: false, problems: problems.slice(0, MAX_HAR_PROBLEMS) };

@@ -3,7 +3,9 @@
 // reports — and refuses, and records, every other host. Nothing leaves loopback but what an `upstream`
 // route sends to the server it names. Each route kind is served by its own file: replay.ts,
 // wsReplay.ts, upstream.ts.
+import { readFileSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { extname, isAbsolute, resolve, sep } from 'node:path';
 import type { Server } from 'node:http';
 import { getLocal, type CompletedRequest, type Mockttp } from 'mockttp';
 import httpServer from 'http-server';
@@ -40,6 +42,15 @@ export interface UnrecordedRequest {
   cellId: string | null;
   method: string;
   url: string;
+}
+
+/** What the proxy answered for a cell: an HTTP request a route served, or a WebSocket upgrade it took. */
+export interface AnsweredRequest {
+  cellId: string | null;
+  kind: 'http' | 'websocket';
+  method: string;
+  url: string;
+  status: number;
 }
 
 export interface NetworkOptions {
@@ -92,6 +103,30 @@ function hostOf(url: string): string {
   }
 }
 
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.htm': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif',
+  '.svg': 'image/svg+xml', '.webp': 'image/webp', '.ico': 'image/x-icon', '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf', '.otf': 'font/otf',
+  '.mp3': 'audio/mpeg', '.mp4': 'video/mp4', '.webm': 'video/webm', '.wasm': 'application/wasm', '.txt': 'text/plain; charset=utf-8', '.map': 'application/json',
+};
+
+/** A file below an absolute folder (a user's vendor folder), never outside it; null when there is none. */
+function fromFolder(dir: string, pathname: string): { body: Buffer; contentType: string } | null {
+  let path: string;
+  try {
+    path = resolve(dir, `.${decodeURIComponent(pathname)}`);
+  } catch {
+    return null;
+  }
+  if (path !== dir && !path.startsWith(dir.endsWith(sep) ? dir : dir + sep)) return null;
+  try {
+    if (!statSync(path).isFile()) return null;
+    return { body: readFileSync(path), contentType: CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream' };
+  } catch {
+    return null;
+  }
+}
+
 const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, PUT, OPTIONS',
@@ -103,6 +138,8 @@ export class FixtureNetwork {
   readonly reports: StoredReport[] = [];
   readonly unexpectedHosts: UnexpectedHost[] = [];
   readonly unrecordedRequests: UnrecordedRequest[] = [];
+  /** Every request a route answered (static files found, recorded answers, WebSocket upgrades taken): the evidence of `request`, `frame` and `websocket` expectations. */
+  readonly answered: AnsweredRequest[] = [];
   /** Every host the proxy was asked for, answered or not: the containment log. */
   readonly hostsSeen = new Set<string>();
   private readonly servers: Mockttp[] = [];
@@ -174,15 +211,31 @@ export class FixtureNetwork {
     return [...new Set(this.unrecordedRequests.filter((u) => u.cellId === cellId).map((u) => u.url))];
   }
 
+  /** What the proxy answered while the cell loaded, in order. */
+  answeredFor(cellId: string): AnsweredRequest[] {
+    return this.answered.filter((a) => a.cellId === cellId);
+  }
+
   /** A proxy of its own for one browser or context: what it loads is attributed through `lane.attribute`. */
   async openLane(): Promise<Lane> {
     const server = getLocal({ https: { key: this.ca.key, cert: this.ca.cert }, http2: false, recordTraffic: false, maxBodySize: MAX_REPORT_BYTES });
     const lane = new ProxyLane();
-    await server.forAnyWebSocket().matching((req) => this.wsRoute(hostOf(req.url))?.kind === 'ws-echo').always().thenEcho();
+    await server
+      .forAnyWebSocket()
+      .matching((req) => {
+        if (this.wsRoute(hostOf(req.url))?.kind !== 'ws-echo') return false;
+        this.answer(lane, 'websocket', 'GET', req.url, 101);
+        return true;
+      })
+      .always()
+      .thenEcho();
     for (const route of this.routes.filter((r): r is UpstreamRoute => r.kind === 'upstream')) {
       await addUpstreamRules(server, route, { http: (url) => this.httpRoute(this.seen(url)) === route, ws: (url) => this.wsRoute(hostOf(url)) === route });
     }
-    await this.wsReplayer?.addRules(server, (req) => this.unrecorded(lane, req));
+    await this.wsReplayer?.addRules(server, {
+      unrecorded: (req) => this.unrecorded(lane, req),
+      answered: (req) => this.answer(lane, 'websocket', 'GET', req.url, 101),
+    });
     await server
       .forAnyWebSocket()
       .matching((req) => {
@@ -247,6 +300,7 @@ export class FixtureNetwork {
     if (replay) {
       const answer = replay.answer(req);
       if (!answer) this.unrecorded(lane, req);
+      else this.answer(lane, 'http', req.method, req.url, answer.statusCode);
       return answer ?? notRecorded(req);
     }
     if (req.method === 'OPTIONS') return { statusCode: 204, headers: CORS };
@@ -257,7 +311,13 @@ export class FixtureNetwork {
     }
     // Several vendors may serve one host: their folders are layered, the first holding the file answers.
     const layers = this.routes.filter((r): r is StaticRoute => r.kind === 'static' && r.host === route.host);
-    return this.fromFixtures(layers, url);
+    const served = await this.fromFixtures(layers, url);
+    if (served.statusCode < 400) this.answer(lane, 'http', req.method, req.url, served.statusCode);
+    return served;
+  }
+
+  private answer(lane: ProxyLane, kind: AnsweredRequest['kind'], method: string, url: string, status: number): void {
+    this.answered.push({ cellId: lane.current, kind, method, url, status });
   }
 
   private unrecorded(lane: ProxyLane, req: CompletedRequest): void {
@@ -268,6 +328,11 @@ export class FixtureNetwork {
     let response: Response | null = null;
     let body = Buffer.alloc(0);
     for (const layer of layers) {
+      if (isAbsolute(layer.dir)) {
+        const file = fromFolder(layer.dir, url.pathname);
+        if (!file) continue;
+        return { statusCode: 200, headers: { ...CORS, 'cache-control': 'no-store', 'content-type': file.contentType }, rawBody: file.body };
+      }
       try {
         response = await fetch(`${this.staticOrigin}/${layer.dir}${url.pathname}`);
         body = Buffer.from(await response.arrayBuffer());

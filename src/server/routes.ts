@@ -13,7 +13,10 @@
 export interface StaticRoute {
   kind: 'static';
   host: string;
-  /** Folder below the fixtures root. Several static routes for one host are layered: the first folder holding the file answers. */
+  /**
+   * Folder below the fixtures root, or an absolute folder (a user's vendor folder, `static` in
+   * vendor.json). Several static routes for one host are layered: the first folder holding the file answers.
+   */
   dir: string;
 }
 
@@ -29,6 +32,12 @@ export interface ReplayEntry {
   headers: [name: string, value: string][];
   /** The decoded body (a HAR holds bodies after content-encoding is undone). */
   body: Buffer;
+  /**
+   * What the browser fetched it as, in Chromium's `_resourceType` names (`script`, `stylesheet`,
+   * `image`, `font`, `xhr`, `fetch`, `eventsource`, `document`, `media`, …), from the HAR's
+   * `_resourceType` or else the request's `Sec-Fetch-Dest`; null when the recording says neither.
+   */
+  resourceType?: string | null;
 }
 
 /**

@@ -95,11 +95,20 @@ export class WsReplayer {
 
   /**
    * Adds a lane's rules: an upgrade a recording holds goes to the player; one it does not hold is
-   * rejected with 404 and reported through `unrecorded`.
+   * rejected with 404 and reported through `unrecorded`; one it holds is reported through `answered`.
    */
-  async addRules(server: Mockttp, unrecorded: (req: CompletedRequest) => void): Promise<void> {
+  async addRules(server: Mockttp, report: { unrecorded: (req: CompletedRequest) => void; answered: (req: CompletedRequest) => void }): Promise<void> {
+    const { unrecorded } = report;
     const toPlayer = { setProtocol: 'ws' as const, replaceHost: { targetHost: this.host, updateHostHeader: false } };
-    await server.forAnyWebSocket().matching((req) => this.recorded(req.url) === true).always().thenPassThrough({ transformRequest: toPlayer });
+    await server
+      .forAnyWebSocket()
+      .matching((req) => {
+        if (this.recorded(req.url) !== true) return false;
+        report.answered(req);
+        return true;
+      })
+      .always()
+      .thenPassThrough({ transformRequest: toPlayer });
     await server
       .forAnyWebSocket()
       .matching((req) => {

@@ -32,17 +32,30 @@ export interface VendorFeature {
  * served beside the cell's page.
  */
 export type ExpectEntry =
-  /** A fetch of a URL of this kind (script, style, image, font, connect, media, worker, manifest, object). */
-  | { request: string; as: Exclude<RequestType, 'frame' | 'websocket' | InlineKind | EvalKind>; initiator?: 'parser' | 'script'; nonced?: boolean }
-  /** A frame's document. */
-  | { frame: string }
-  /** A WebSocket upgrade. */
-  | { websocket: string }
+  /**
+   * A fetch of a URL of this kind (script, style, image, font, connect, media, worker, manifest, object).
+   * Judged by observation (a feature without a probe): the proxy answered a request matching `request`,
+   * a URL pattern (src/shared/urlPattern.ts). `example` is a concrete URL for the spec oracle when the
+   * pattern has wildcards.
+   */
+  | { request: string; as: Exclude<RequestType, 'frame' | 'websocket' | InlineKind | EvalKind>; initiator?: 'parser' | 'script'; nonced?: boolean; example?: string }
+  /** A frame's document (observed: the proxy answered it, and the engine's frame tree holds it where it has one). */
+  | { frame: string; example?: string }
+  /** A WebSocket upgrade (observed: the proxy took it). */
+  | { websocket: string; example?: string }
+  /** An element of the top document after settling: present, and visible unless `visible: false` (observed only). */
+  | { selector: string; visible?: boolean }
+  /** The computed style of the first element matching a selector (observed only). */
+  | { style: string; property: string; value: string }
   /** An inline script or style, or an event-handler / style attribute, with its exact text. */
   | { inline: InlineKind; content: string; nonced?: boolean; initiator?: 'parser' | 'script' }
   /** String evaluation (`eval`, `new Function`) or WebAssembly compilation. */
   | { eval: EvalKind }
-  /** The stub's own probe for this feature (`window.__csph.probes[feature]`) must say `ok`. */
+  /**
+   * The stub's own probe for this feature (`window.__csph.probes[feature]`) must say `ok`. A feature
+   * with a probe is judged by it; a feature without one (real vendor code, vendor folders) by its
+   * observed expectations (src/runner/observe.ts).
+   */
   | { probe: string };
 
 export type InlineKind = 'inline-script' | 'inline-style' | 'script-attr' | 'style-attr';
@@ -124,8 +137,10 @@ export interface VendorPage {
 export interface Vendor {
   id: string;
   title: string;
-  /** Seed file name in ../shared/seeds/ (bundled vendors). */
+  /** Seed file name in ../shared/seeds/ (bundled vendors); empty for a user's vendor folder. */
   seed: string;
+  /** A user's vendor folder (`--vendor-dir`), absolute; absent for bundled vendors. */
+  folder?: string;
   params: readonly VendorParam[];
   features: readonly VendorFeature[];
   /** Every host the vendor's code contacts, all params: what the fixture network serves. */
