@@ -73,19 +73,18 @@ function expectationOf(kind: TrafficKind, url: string): ExpectJson {
  * (query dropped) of that kind in recorded order. Items of no kind (manifests, `other`) are left out.
  */
 export function deriveFeatures(items: readonly TrafficItem[]): Record<string, FeatureJson> {
-  const urls = new Map<TrafficKind, string[]>();
+  const urls = new Map<TrafficKind, Set<string>>();
   for (const item of items) {
     const kind = trafficKindOf(item);
     if (!kind || !URL.canParse(item.url)) continue;
-    const list = urls.get(kind) ?? [];
-    const pattern = patternOf(item.url);
-    if (!list.includes(pattern)) list.push(pattern);
-    urls.set(kind, list);
+    const set = urls.get(kind) ?? new Set<string>();
+    set.add(patternOf(item.url));
+    urls.set(kind, set);
   }
   const features: Record<string, FeatureJson> = {};
   for (const kind of Object.keys(TRAFFIC_KINDS) as TrafficKind[]) {
     const list = urls.get(kind);
-    if (list) features[kind] = { title: TRAFFIC_KINDS[kind].title, expect: list.map((url) => expectationOf(kind, url)) };
+    if (list) features[kind] = { title: TRAFFIC_KINDS[kind].title, expect: [...list].map((url) => expectationOf(kind, url)) };
   }
   return features;
 }

@@ -200,16 +200,17 @@ export function loadVendorFolder(dirGiven: string, options: LoadOptions = {}): V
     fail();
   }
 
-  const items = [...traffic.entries.map((e) => ({ url: e.url, resourceType: e.resourceType ?? null, contentType: headerOf(e, 'content-type') })), ...traffic.conversations.map((c) => ({ url: c.url, resourceType: 'websocket' }))];
+  const items: Item[] = [...traffic.entries.map((e) => ({ url: e.url, resourceType: e.resourceType ?? null, contentType: headerOf(e, 'content-type') })), ...traffic.conversations.map((c) => ({ url: c.url, resourceType: 'websocket' }))];
   const featuresJson: Record<string, FeatureJson> = vj.features ?? deriveFeatures(items);
   const derived = vj.features === undefined;
+  const recording = new Recording(items);
+  const expectations = new Map(Object.entries(featuresJson).map(([id, f]) => [id, f.expect.map((e) => toEntry(e, recording))]));
   const features: VendorFeature[] = Object.entries(featuresJson).map(([id, f]) => ({
     id,
     title: f.title,
-    directives: [...new Set(f.expect.flatMap((e) => directivesOf(e, items)))],
+    directives: [...new Set(expectations.get(id)!.flatMap(directivesOf))],
     seedRef: derived ? `${jsonFile} (derived from the traffic)` : `${jsonFile}:${placeOf(text, located, `/features/${escapePointer(id)}`).line ?? 1}`,
   }));
-  const expectations = new Map(Object.entries(featuresJson).map(([id, f]) => [id, f.expect.map((e) => toEntry(e, items))]));
   return {
     id: vj.id,
     title: vj.title,
@@ -238,10 +239,21 @@ function headerOf(entry: ReplayEntry, name: string): string | null {
 
 type Item = { url: string; resourceType?: string | null; contentType?: string | null };
 
-/** The first recorded request a pattern matches, and its kind. */
-function recorded(pattern: string, items: readonly Item[]): { url: string; kind: TrafficKind | null } | null {
-  const hit = items.find((i) => urlMatches(pattern, i.url));
-  return hit ? { url: hit.url, kind: trafficKindOf(hit) } : null;
+/** The recorded requests, looked up by URL without query (a pattern without wildcards) or scanned (with). */
+class Recording {
+  private readonly byUrl = new Map<string, Item>();
+  constructor(readonly items: readonly Item[]) {
+    for (const item of items) {
+      const key = item.url.replace(/[?#].*$/, '').toLowerCase();
+      if (!this.byUrl.has(key)) this.byUrl.set(key, item);
+    }
+  }
+
+  /** The first recorded request a pattern matches, and its kind. */
+  find(pattern: string): { url: string; kind: TrafficKind | null } | null {
+    const hit = pattern.includes('*') || pattern.includes('?') ? this.items.find((i) => urlMatches(pattern, i.url)) : this.byUrl.get(pattern.toLowerCase());
+    return hit ? { url: hit.url, kind: trafficKindOf(hit) } : null;
+  }
 }
 
 function guessKind(url: string): TrafficKind {
@@ -255,19 +267,19 @@ function guessKind(url: string): TrafficKind {
 }
 
 /** A vendor.json expectation as the harness's ExpectEntry: a request's kind from the recording (else its extension). */
-function toEntry(e: ExpectJson, items: readonly Item[]): ExpectEntry {
+function toEntry(e: ExpectJson, items: Recording): ExpectEntry {
   if ('request' in e) {
-    const hit = recorded(e.request, items);
+    const hit = items.find(e.request);
     const kind = hit?.kind && hit.kind !== 'frames' && hit.kind !== 'websockets' ? hit.kind : guessKind(e.request);
     const as = TRAFFIC_KINDS[kind].as as Extract<ExpectEntry, { request: string }>['as'];
     return { request: e.request, as, ...(hit && e.request.includes('*') ? { example: hit.url } : {}) };
   }
   if ('frame' in e) {
-    const hit = recorded(e.frame, items);
+    const hit = items.find(e.frame);
     return { frame: e.frame, ...(hit && e.frame.includes('*') ? { example: hit.url } : {}) };
   }
   if ('websocket' in e) {
-    const hit = recorded(e.websocket, items);
+    const hit = items.find(e.websocket);
     return { websocket: e.websocket, ...(hit && e.websocket.includes('*') ? { example: hit.url } : {}) };
   }
   if ('selector' in e) return e.visible === undefined ? { selector: e.selector } : { selector: e.selector, visible: e.visible };
@@ -276,8 +288,7 @@ function toEntry(e: ExpectJson, items: readonly Item[]): ExpectEntry {
 
 const DIRECTIVE_OF: Record<string, string> = { script: 'script-src', style: 'style-src', image: 'img-src', font: 'font-src', connect: 'connect-src', media: 'media-src', frame: 'frame-src', websocket: 'connect-src' };
 
-function directivesOf(e: ExpectJson, items: readonly Item[]): string[] {
-  const entry = toEntry(e, items);
+function directivesOf(entry: ExpectEntry): string[] {
   if ('request' in entry) return [DIRECTIVE_OF[entry.as] ?? 'default-src'];
   if ('frame' in entry) return ['frame-src'];
   if ('websocket' in entry) return ['connect-src'];
