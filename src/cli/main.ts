@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   vendors: async () => (await import('./vendors.ts')).vendorsCommand,
   serve: async () => (await import('./serve.ts')).serveCommand,
   merge: async () => (await import('./merge.ts')).mergeCommand,
+  record: async () => (await import('./record.ts')).recordCommand,
 };
 
 export const MAIN_HELP = `Usage: csp-harness <command> [options]
@@ -25,6 +26,7 @@ Commands:
   serve     the fixture proxy and pages, for a browser of your own
   vendors   the bundled vendors, features, parameters and documented policies
   merge     combine the report.json files of --shard runs into one report
+  record    a vendor's real traffic (HAR) and a vendor.json, from its embed code
   explain   would a policy allow one request, and which directive decides (spec oracle)
   compile   a vendor's own policy format to its header (see: csp-harness compile --help)
   lint      static findings on a policy

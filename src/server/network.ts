@@ -133,6 +133,22 @@ const CORS = {
   'access-control-allow-headers': '*',
 };
 
+/**
+ * mockttp prints `Response error: read ECONNRESET` (console.log) whenever a browser drops a socket it
+ * was still using — a page closed with its WebSocket open. That is the browser's business, not the
+ * user's: those lines (ECONNRESET, EPIPE only) are left out; everything else mockttp says is kept.
+ */
+let quietened = false;
+function quietenSocketResets(): void {
+  if (quietened) return;
+  quietened = true;
+  const log = console.log.bind(console);
+  console.log = (...args: unknown[]) => {
+    if (args[0] === 'Response error:' && typeof args[1] === 'string' && /\b(ECONNRESET|EPIPE)\b/.test(args[1])) return;
+    log(...args);
+  };
+}
+
 export class FixtureNetwork {
   readonly pages = new Map<string, PageSpec>();
   readonly reports: StoredReport[] = [];
@@ -167,6 +183,7 @@ export class FixtureNetwork {
   static async start(options: NetworkOptions): Promise<FixtureNetwork> {
     // A wrong upstream target is the caller's mistake: say so before anything starts.
     for (const route of options.routes ?? []) if (route.kind === 'upstream') upstreamTarget(route);
+    quietenSocketResets();
     const ca = await createRunCa();
     try {
       const server = httpServer.createServer({ root: options.fixturesRoot, cache: -1, cors: true, showDir: false, autoIndex: false, gzip: false }).server;

@@ -46,8 +46,7 @@ describe('loadVendorFolder: a good folder', () => {
   });
 
   it('derives one feature per kind of resource when vendor.json has none', () => {
-    const { features: _, ...rest } = TINY_JSON;
-    const v = loadVendorFolder(folder(rest));
+    const v = loadVendorFolder(folder({ ...TINY_JSON, features: undefined }));
     expect(v.features.map((f) => f.id)).toEqual(['scripts', 'styles', 'images', 'connections', 'frames', 'websockets']);
     expect(v.expectations({ feature: 'connections', params: {}, nonce: false })).toEqual([{ request: 'https://api.tiny.test/v1/config', as: 'connect' }]);
     expect(v.features[0]!.seedRef).toMatch(/derived from the traffic/);
