@@ -5,7 +5,7 @@
 // wsReplay.ts, upstream.ts.
 import { readFileSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { extname, isAbsolute, resolve, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, resolve, sep } from 'node:path';
 import type { Server } from 'node:http';
 import { getLocal, type CompletedRequest, type Mockttp } from 'mockttp';
 import httpServer from 'http-server';
@@ -345,8 +345,15 @@ export class FixtureNetwork {
     let response: Response | null = null;
     let body = Buffer.alloc(0);
     for (const layer of layers) {
+      const exact = layer.files?.[url.pathname];
+      if (exact) {
+        const file = fromFolder(dirname(exact), `/${basename(exact)}`);
+        if (file) return { statusCode: 200, headers: { ...CORS, 'cache-control': 'no-store', 'content-type': file.contentType }, rawBody: file.body };
+      }
       if (isAbsolute(layer.dir)) {
-        const file = fromFolder(layer.dir, url.pathname);
+        const mount = layer.mount ?? '/';
+        if (!url.pathname.startsWith(mount)) continue;
+        const file = fromFolder(layer.dir, `/${url.pathname.slice(mount.length)}`);
         if (!file) continue;
         return { statusCode: 200, headers: { ...CORS, 'cache-control': 'no-store', 'content-type': file.contentType }, rawBody: file.body };
       }

@@ -18,6 +18,10 @@ export interface StaticRoute {
    * vendor.json). Several static routes for one host are layered: the first folder holding the file answers.
    */
   dir: string;
+  /** The URL path `dir` is served at (default `/`): `/v1/analytics-js/` serves `dir/x.js` as `/v1/analytics-js/x.js`. Absolute dirs only. */
+  mount?: string;
+  /** Exact URL paths answered by absolute files (a published package's file under the vendor's CDN path), before `dir`. */
+  files?: Record<string, string>;
 }
 
 /** One recorded HTTP exchange, as har.ts reads it from a HAR file. */

@@ -1,5 +1,6 @@
 // defineVendor: a bundled vendor's declaration → the Vendor the harness uses. The scaffolding every
 // vendor shares lives here once: checking features and params, the cell marker, the embed forms.
+import { isAbsolute } from 'node:path';
 import { HarnessError } from '../shared/vocabulary.ts';
 import { cellMarker, embedExpectations, embedMarkup } from './embed.ts';
 import type { CellContext, EmbedForm, Vendor, VendorDefinition } from './types.ts';
@@ -35,7 +36,8 @@ export function defineVendor(def: VendorDefinition): Vendor {
     seed: def.seed,
     params: def.params,
     features: def.features,
-    routes: def.routes.map((r) => (r.kind === 'static' ? { ...r, dir: `${def.id}/${r.dir}` } : r)),
+    // An absolute dir (a published package's files in node_modules) is served as it is.
+    routes: def.routes.map((r) => (r.kind === 'static' && !isAbsolute(r.dir) ? { ...r, dir: `${def.id}/${r.dir}` } : r)),
     documentedPolicies: def.documentedPolicies,
     policySources: def.policySources ?? [],
     page(given) {
@@ -55,7 +57,8 @@ export function defineVendor(def: VendorDefinition): Vendor {
         ...embedExpectations(formOf(cell, spec.form), spec, spec.nonce ?? cell.nonce),
         ...(def.chain?.(cell) ?? []),
         ...def.feature(cell),
-        { probe: cell.feature },
+        // Real vendor code records no probe: its features are judged from outside (src/runner/observe.ts).
+        ...(def.observed ? [] : [{ probe: cell.feature }]),
       ];
     },
   };

@@ -162,6 +162,12 @@ export interface VendorDefinition extends Pick<Vendor, 'id' | 'title' | 'seed' |
   embed(cell: CellContext): EmbedSpec;
   /** The requests the embed's code makes before any feature, after the embed itself (a loader chain). */
   chain?(cell: CellContext): ExpectEntry[];
-  /** What one feature needs and does (the probe entry is added by defineVendor). */
+  /** What one feature needs and does (the probe entry is added by defineVendor, unless `observed`). */
   feature(cell: CellContext): ExpectEntry[];
+  /**
+   * The vendor's real, unmodified code is served (a published npm package): it records no probe, so
+   * every feature is judged by its expectations observed from outside — requests the proxy answered,
+   * frames, WebSockets, `selector` and `style` checks (src/runner/observe.ts).
+   */
+  observed?: boolean;
 }
