@@ -44,3 +44,33 @@ describe('csp-harness serve --json', () => {
     expect(await exited).toBe(0);
   });
 });
+
+describe('csp-harness serve --vendor-dir', () => {
+  it("serves a vendor folder's pages and replays its recording, a URL it never recorded answered 404", { timeout: 30_000 }, async () => {
+    const tiny = join(import.meta.dirname, 'fixtures', 'vendor-dirs', 'tiny-chat');
+    const child = spawn('node', [CLI, 'serve', '--vendor-dir', tiny, '--vendor', 'tiny-chat', '--feature', 'logo', '--policy', "img-src 'self'", '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`serve exited ${code} before printing`)));
+      });
+      const printed = JSON.parse(line) as { proxy: string; caCertificate: string; pages: string[] };
+      expect(printed.pages).toHaveLength(1);
+      const port = Number(new URL(printed.proxy).port);
+      const ca = readFileSync(printed.caCertificate, 'utf8');
+      const page = await fetchViaProxy(port, ca, printed.pages[0]!);
+      expect(page.body).toContain('<script src="https://widget.tiny.test/loader.js" async></script>');
+      const loader = await fetchViaProxy(port, ca, 'https://widget.tiny.test/loader.js');
+      expect(loader.status).toBe(200);
+      expect(loader.body).toContain('tiny-launcher');
+      // Matched without the query the recording had (a session id).
+      const config = await fetchViaProxy(port, ca, 'https://api.tiny.test/v1/config?session=other');
+      expect([config.status, config.body]).toEqual([200, '{"theme":"dark"}']);
+      expect((await fetchViaProxy(port, ca, 'https://widget.tiny.test/never-recorded.js')).status).toBe(404);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+  });
+});
