@@ -52,6 +52,16 @@ describe('loadVendorFolder: a good folder', () => {
     expect(v.features[0]!.seedRef).toMatch(/derived from the traffic/);
   });
 
+  it.each([
+    ['DevTools ("Save all as HAR with content")', 'devtools.har', ['widget.acme.test', 'rt.acme.test']],
+    ["Playwright's recordHar", 'playwright.har', ['app.pwvendor.test', 'rt.pwvendor.test']],
+  ])('accepts a HAR saved by %s as its traffic', (_, file, hosts) => {
+    const har = readFileSync(new URL(`../../test/fixtures/har/${file}`, import.meta.url), 'utf8');
+    const v = loadVendorFolder(folder({ id: 'saved', title: 'Saved', embed: '<p></p>', traffic: ['saved.har'] }, { 'saved.har': har }));
+    expect([...new Set(v.routes.map((r) => r.host))].sort()).toEqual([...hosts].sort());
+    expect(v.features.length).toBeGreaterThan(0);
+  });
+
   it('joins the catalog after the bundled vendors', () => {
     const catalog = withVendorFolders(VENDORS, [TINY]);
     expect(catalog.map((v) => v.id).slice(-1)).toEqual(['tiny-chat']);
