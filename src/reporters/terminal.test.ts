@@ -75,4 +75,14 @@ describe('renderTerminal', () => {
     expect(lines.filter((l) => l.includes('feature-'))).toHaveLength(60);
     for (const line of lines.slice(0, 62)) expect([...line].length).toBeLessThanOrEqual(width);
   });
+
+  it('names each URL a recording holds no answer for, once per vendor', () => {
+    const report = testReport();
+    const url = 'https://widget.acme.test/new-chunk.js';
+    report.cells = report.cells.map((c, i) => (i < 2 ? { ...c, unrecordedRequests: [url] } : c));
+    const out = renderTerminal(report);
+    const lines = out.split('\n').filter((l) => l.includes(url));
+    expect(lines).toHaveLength(new Set(report.cells.slice(0, 2).map((c) => c.vendor)).size);
+    expect(lines[0]).toMatch(/^\? \S+: its recorded traffic holds no answer for https:\/\/widget\.acme\.test\/new-chunk\.js \(answered 404\): record the vendor again$/);
+  });
 });

@@ -113,6 +113,10 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     const fix = cell.status === 'fail' ? (cell.fix ?? cell.oracle?.fix ?? undefined) : undefined;
     notes.push({ text: `${mark} ${cell.id}: ${problemText(cell)}`, fix });
   }
+  // A recording that is out of date shows itself: each URL it holds no answer for, once per vendor.
+  for (const cell of report.cells) {
+    for (const url of cell.unrecordedRequests ?? []) notes.push({ text: `? ${cell.vendor}: its recorded traffic holds no answer for ${url} (answered 404): record the vendor again` });
+  }
   // One line per browser and reason: the set below drops the repeats.
   for (const cell of report.cells) if (cell.status === 'skipped' && cell.error) notes.push({ text: `– ${cell.browser}: ${cell.error}` });
   for (const browser of report.run?.browsers ?? []) {
