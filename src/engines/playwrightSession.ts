@@ -214,7 +214,8 @@ export class PlaywrightSession implements EngineSession {
         {
           read: async () => (lastState = toPageState(await page.evaluate(READ_EXPRESSION))),
           inflight: () => inflight,
-          lastActivity: () => lastActivity,
+          lastActivity: () => Math.max(lastActivity, load.activity?.() ?? 0),
+          waiting: load.waiting,
         },
         deadline - RESERVE_MS,
       );

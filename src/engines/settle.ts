@@ -109,6 +109,8 @@ interface SettleProbe {
   inflight(): number | null;
   /** When the engine last saw activity by other means (requests, console), ms epoch; 0 when unknown. */
   lastActivity(): number;
+  /** Whether something the cell waits for has not happened yet (CellLoad.waiting): the longer quiet applies. */
+  waiting?(): boolean;
 }
 
 /**
@@ -123,7 +125,7 @@ export async function settle(probe: SettleProbe, deadline: number, quietMs = QUI
     const now = Date.now();
     const quietSince = Math.max(changedAt, probe.lastActivity());
     const busy = (probe.inflight() ?? 0) > 0 || state.readyState !== 'complete';
-    const needed = state.probes.some((p) => p.state === 'pending') ? Math.max(quietMs, PENDING_QUIET_MS) : quietMs;
+    const needed = state.probes.some((p) => p.state === 'pending') || probe.waiting?.() === true ? Math.max(quietMs, PENDING_QUIET_MS) : quietMs;
     if (!busy && now - quietSince >= needed) return { state, quiet: true };
     if (now + POLL_MS >= deadline) return { state, quiet: false };
     await sleep(POLL_MS);

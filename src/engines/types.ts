@@ -11,6 +11,16 @@ export interface CellLoad {
   url: string;
   /** Hard bound for the whole cell. */
   timeoutMs: number;
+  /**
+   * When the harness last saw this cell's traffic (the proxy's log), ms epoch: activity for settling in
+   * every engine — WebDriver has no network events of its own.
+   */
+  activity?: () => number;
+  /**
+   * Whether an expectation the harness checks from outside is still unmet (a request not yet answered):
+   * settling then waits the longer quiet, as for a pending probe. Real vendor code records no probe.
+   */
+  waiting?: () => boolean;
   /** DOM expectations evaluated in the top document after settling (vendor-format.md `selector`, `style`). */
   checks?: readonly DomCheck[];
   /** Asked after settling, with the page still open: true → take a screenshot. */

@@ -187,7 +187,9 @@ class WebKitDriverSession implements EngineSession {
         {
           read: async () => (lastState = toPageState(await client.executeSync(id, READ_SCRIPT, [], Math.max(1, Math.min(5000, deadline - Date.now()))))),
           inflight: () => null,
-          lastActivity: () => 0,
+          // No network events over classic WebDriver: the proxy's log of this cell is the activity there is.
+          lastActivity: () => load.activity?.() ?? 0,
+          waiting: load.waiting,
         },
         deadline - RESERVE_MS,
       );

@@ -69,6 +69,7 @@ export async function executeCell(cell: PlannedCell, env: CellEnvironment): Prom
   const observed = isObserved(expectations);
   const probeName = expectations.flatMap((e) => ('probe' in e ? [e.probe] : []))[0] ?? cell.feature;
   const checks = observed ? domChecksOf(expectations) : [];
+  const urlExpectations = expectations.filter((e) => 'request' in e || 'frame' in e || 'websocket' in e);
   // Reports are this attempt's only: a retried cell's first attempt may have left some (its screenshot's <style>).
   const startedAt = Date.now();
   const observation: CellObservation = await lane.attribute(cell.id, () =>
@@ -77,6 +78,9 @@ export async function executeCell(cell: PlannedCell, env: CellEnvironment): Prom
       url,
       timeoutMs: env.timeoutMs,
       ...(checks.length ? { checks } : {}),
+      activity: () => lane.lastActivity,
+      // Real code has no probe to say "still working": an expectation the proxy has not seen yet is the sign.
+      ...(observed ? { waiting: () => verdictsOf(urlExpectations, { answered: network.answeredFor(cell.id) }).some((v) => !v.held) } : {}),
       wantScreenshot: (obs) => {
         const ok = observed ? observedProbe(verdictsOf(expectations, { answered: network.answeredFor(cell.id), frames: obs.frames, checks: obs.checks })).ok : obs.probes.find((p) => p.feature === probeName)?.state === 'ok';
         return obs.error === null && (env.screenshots === 'all' || !ok || obs.signals.length > 0);

@@ -69,6 +69,8 @@ export interface Lane {
   /** `http://127.0.0.1:PORT`: point one browser (or context) at it. */
   readonly proxyUrl: string;
   readonly port: number;
+  /** When this lane last saw a request or an upgrade, ms epoch (0: never): settling counts it as activity. */
+  readonly lastActivity: number;
   /**
    * Runs `load` with this lane's traffic attributed to `cellId` (refused hosts are recorded on it);
    * before and after, what the browser asks for is its own background traffic.
@@ -79,7 +81,12 @@ export interface Lane {
 class ProxyLane implements Lane {
   proxyUrl = '';
   port = 0;
+  lastActivity = 0;
   private cellId: string | null = null;
+
+  touch(): void {
+    this.lastActivity = Date.now();
+  }
 
   get current(): string | null {
     return this.cellId;
@@ -296,14 +303,21 @@ export class FixtureNetwork {
   }
 
   private refuse(lane: ProxyLane, req: CompletedRequest): void {
+    lane.touch();
     this.unexpectedHosts.push({ cellId: lane.current, host: hostOf(req.url), url: req.url });
   }
 
   private async handle(lane: ProxyLane, req: CompletedRequest) {
+    lane.touch();
     const url = new URL(req.url);
     const host = this.seen(req.url);
     if (host === REPORT_HOST) return this.receiveReport(req, url);
-    if (this.site.isSiteOrigin(url.origin)) return this.sitePage(url);
+    if (this.site.isSiteOrigin(url.origin)) {
+      const page = this.sitePage(url);
+      // The page's own files (embed=self, a package install's app.js) are requests a feature may be judged by.
+      if (page.statusCode < 400 && url.pathname !== '/favicon.ico') this.answer(lane, 'http', req.method, req.url, page.statusCode);
+      return page;
+    }
     // Upstream routes never get here: their own rules (upstream.ts) forward them first.
     const route = this.httpRoute(host);
     if (!route || route.kind === 'refuse' || route.kind === 'upstream') {
@@ -322,8 +336,9 @@ export class FixtureNetwork {
     }
     if (req.method === 'OPTIONS') return { statusCode: 204, headers: CORS };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      // A vendor API or upload endpoint: accept it, say how much arrived.
+      // A vendor API or upload endpoint: accept it, say how much arrived (and log it: a feature may be judged by it).
       const size = req.body.buffer.length;
+      this.answer(lane, 'http', req.method, req.url, 200);
       return { statusCode: 200, headers: { ...CORS, 'content-type': 'application/json' }, json: { ok: true, host, path: url.pathname, received: size } };
     }
     // Several vendors may serve one host: their folders are layered, the first holding the file answers.
@@ -334,6 +349,7 @@ export class FixtureNetwork {
   }
 
   private answer(lane: ProxyLane, kind: AnsweredRequest['kind'], method: string, url: string, status: number): void {
+    lane.touch();
     this.answered.push({ cellId: lane.current, kind, method, url, status });
   }
 

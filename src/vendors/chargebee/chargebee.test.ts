@@ -50,13 +50,16 @@ describe('chargebee catalog entry', () => {
   });
   it('routes analytics.example.com to its own folder, layered with the Customer.io proxy\'s (the first folder holding the file answers)', () => {
     expect(staticDirs(chargebee, 'analytics.example.com')).toEqual(['chargebee/analytics.example.com']);
-    expect(staticDirs(customerio, 'analytics.example.com')).toEqual(['customerio/cdp']);
-    // Chargebee's analytics.js lives in its own fixtures, not in the Customer.io proxy's folder (which the catalog layers first).
+    // Customer.io's proxy serves the npm build (an absolute folder in node_modules), then its own answers.
+    const customerioDirs = staticDirs(customerio, 'analytics.example.com');
+    expect(customerioDirs.slice(1)).toEqual(['customerio/analytics.example.com']);
+    expect(customerioDirs[0]).toMatch(/node_modules\/@customerio\/cdp-analytics-browser\/dist\/umd$/);
+    // Chargebee's analytics.js lives in its own fixtures, not in the Customer.io proxy's folders (which the catalog layers first).
     expect(existsSync(new URL('fixtures/chargebee/analytics.example.com/js/analytics.js', ROOT))).toBe(true);
-    expect(existsSync(new URL('fixtures/customerio/cdp/js/analytics.js', ROOT))).toBe(false);
+    expect(existsSync(new URL('fixtures/customerio/analytics.example.com/js/analytics.js', ROOT))).toBe(false);
     expect(fixtureFileFor(chargebee, 'https://analytics.example.com/js/analytics.js')).toBe('chargebee/analytics.example.com/js/analytics.js');
     const layers = catalogRoutes(VENDORS).flatMap((r) => (r.kind === 'static' && r.host === 'analytics.example.com' ? [r.dir] : []));
-    expect(layers).toEqual(['customerio/cdp', 'chargebee/analytics.example.com']);
+    expect(layers).toEqual([...customerioDirs, 'chargebee/analytics.example.com']);
   });
 });
 
