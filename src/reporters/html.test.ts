@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HTML_CSP, htmlReporter, htmlView, renderHtml } from './html.ts';
+import { HTML_CSP, htmlReporter, htmlView, renderHtml, summaryHtml } from './html.ts';
+import { summarizeByVendor } from './summary.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './htmlClient.ts';
 import { cspHash } from './sha256.ts';
 import { EVIL_URI, testReport } from './testReport.ts';
@@ -82,5 +83,17 @@ describe('htmlView', () => {
       mark: '≠ ≠spec',
     });
     expect(report.cells[realtime?.cells.firefox ?? -1]?.id).toBe('velaro/realtime/embed=external/firefox');
+  });
+});
+
+describe('summaryHtml: the summary first', () => {
+  it('has one row per vendor × engine whose numbers are the model’s, unexpected first and marked in words', () => {
+    const report = testReport();
+    const html = summaryHtml(report);
+    const rows = [...html.matchAll(/<tr( class="unexpected")?><th scope="row">([^<]+)<\/th><td>([^<]+)<\/td><td>(\d+) of (\d+)/g)];
+    const model = summarizeByVendor(report);
+    expect(rows.map((r) => [r[2], r[3], Number(r[4]), Number(r[5]), r[1] !== undefined])).toEqual(model.map((s) => [s.vendor, s.browser, s.working, s.features.length, s.unexpected > 0]));
+    expect(rows[0]![1]).toBe(' class="unexpected"');
+    expect(html).toContain('<strong>⚠ unexpected</strong>');
   });
 });

@@ -4,6 +4,7 @@ import { buildMatrix, cellSymbol, disagreementNotes, oracleSymbol, rowLabel, row
 import type { BrowserId, Report } from './model.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './htmlClient.ts';
 import { cspHash } from './sha256.ts';
+import { summarizeByVendor } from './summary.ts';
 import type { Reporter } from './types.ts';
 
 export interface HtmlOptions {
@@ -63,6 +64,30 @@ export function htmlView(report: Report): HtmlView {
   };
 }
 
+/**
+ * The summary a reviewer reads first: per vendor × engine, features working, what breaks and its fix,
+ * and the expected failures as reproductions. Static HTML (it reads without the script); a marker in
+ * words beside every colour.
+ */
+export function summaryHtml(report: Report): string {
+  const rows = summarizeByVendor(report).map((s) => {
+    const broken = s.features.filter((f) => f.class === 'unexpected' || f.class === 'broken' || f.class === 'error');
+    const reproductions = s.features.filter((f) => f.class === 'reproduction');
+    const breaks = broken
+      .map((f) => {
+        const why = f.class === 'error' ? 'error' : f.directives.length ? f.directives.join(', ') : 'no violation (the feature did not work)';
+        const fix = f.fixes.length ? ` — fix: <code>${escapeHtml(f.fixes[0]!)}</code>` : '';
+        const mark = f.class === 'unexpected' ? '<strong>⚠ unexpected</strong> ' : '';
+        return `<li>${mark}<b>${escapeHtml(f.feature)}</b>: ${escapeHtml(why)}${fix}</li>`;
+      })
+      .join('');
+    const reproduced = reproductions.map((f) => `<li><b>${escapeHtml(f.feature)}</b> reproduces ${f.reproduces.map((r) => `<code>${escapeHtml(r)}</code>`).join(', ')} (${escapeHtml(f.directives.join(', ') || 'as expected')})</li>`).join('');
+    const cls = s.unexpected > 0 ? ' class="unexpected"' : '';
+    return `<tr${cls}><th scope="row">${escapeHtml(s.vendor)}</th><td>${escapeHtml(s.browser)}</td><td>${s.working} of ${s.features.length}${s.unexpected ? ` <strong>· ${s.unexpected} unexpected</strong>` : ''}</td><td>${breaks ? `<ul>${breaks}</ul>` : '—'}</td><td>${reproduced ? `<ul>${reproduced}</ul>` : '—'}</td></tr>`;
+  });
+  return `<table id="vendor-summary"><thead><tr><th scope="col">vendor</th><th scope="col">engine</th><th scope="col">features working</th><th scope="col">what breaks, and the smallest fix</th><th scope="col">expected failures (reproductions)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif' };
 
 function dataUris(report: Report, screenshots: HtmlOptions['screenshots']): Record<string, string> {
@@ -118,6 +143,8 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 </nav>
 <div id="layout">
 <main>
+<h2>Summary</h2>
+${summaryHtml(report)}
 <h2>Matrix</h2>
 <table id="matrix"><thead></thead><tbody></tbody></table>
 <p class="muted">✓ pass · ✗ blocked by · ! error · – skipped · red: unexpected · ≠ engines disagree · ≠spec an engine contradicts the spec. Click a cell for its evidence.</p>

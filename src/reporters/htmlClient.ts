@@ -22,6 +22,9 @@ td.cell button:hover, td.cell button:focus { border-color: var(--line); }
 .s-pass { color: var(--pass); } .s-fail { color: var(--fail); } .s-error { color: var(--error); } .s-skipped { color: var(--skipped); }
 .unexpected button, button.unexpected { background: var(--fail) !important; color: #fff !important; font-weight: 600; }
 tr.differs td.mark { font-weight: 700; color: var(--error); }
+#vendor-summary td, #vendor-summary th { white-space: normal; vertical-align: top; }
+#vendor-summary tr.unexpected th, #vendor-summary tr.unexpected td { box-shadow: inset 3px 0 0 var(--fail); }
+#vendor-summary tr.unexpected strong { color: var(--fail); }
 td.selected button { outline: 2px solid Highlight; }
 #evidence { position: sticky; top: 56px; border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; max-height: calc(100vh - 72px); overflow: auto; }
 #evidence img { max-width: 100%; border: 1px solid var(--line); }
