@@ -143,6 +143,9 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   const report: Report = {
     schemaVersion: 1,
     policies: selection.policies,
+    ...(selection.scenarios.length
+      ? { scenarios: selection.scenarios.map((s) => ({ id: s.id, title: s.title, ...(s.kind ? { kind: s.kind } : {}), ...(s.seedRef ? { seedRef: s.seedRef } : {}), file: s.file })) }
+      : {}),
     cells,
     summary: summarize(cells),
     run: {

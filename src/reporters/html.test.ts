@@ -97,3 +97,16 @@ describe('summaryHtml: the summary first', () => {
     expect(html).toContain('<strong>⚠ unexpected</strong>');
   });
 });
+
+describe('summaryHtml: reproductions', () => {
+  it('names the scenario and the seed row an expected failure reproduces', () => {
+    const report = testReport();
+    const cell = report.cells.find((c) => c.status === 'fail' && c.outcome !== 'unexpected')!;
+    cell.scenario = 'genesys-broken-icons';
+    cell.expected = 'fail';
+    cell.outcome = 'expected';
+    report.scenarios = [{ id: 'genesys-broken-icons', title: 'Broken icons', kind: 'troubleshooting', seedRef: '001_x.txt:45', file: 'scenarios/genesys/broken-icons.json' }];
+    const html = summaryHtml(report);
+    expect(html).toContain(`<b>${cell.feature}</b> reproduces <code>genesys-broken-icons</code> (seed 001_x.txt:45, troubleshooting)`);
+  });
+});

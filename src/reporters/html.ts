@@ -81,7 +81,12 @@ export function summaryHtml(report: Report): string {
         return `<li>${mark}<b>${escapeHtml(f.feature)}</b>: ${escapeHtml(why)}${fix}</li>`;
       })
       .join('');
-    const reproduced = reproductions.map((f) => `<li><b>${escapeHtml(f.feature)}</b> reproduces ${f.reproduces.map((r) => `<code>${escapeHtml(r)}</code>`).join(', ')} (${escapeHtml(f.directives.join(', ') || 'as expected')})</li>`).join('');
+    const seedOf = new Map((report.scenarios ?? []).map((sc) => [sc.id, sc]));
+    const named = (id: string) => {
+      const sc = seedOf.get(id);
+      return `<code>${escapeHtml(id)}</code>${sc?.seedRef ? ` (seed ${escapeHtml(sc.seedRef)}${sc.kind ? `, ${escapeHtml(sc.kind)}` : ''})` : ''}`;
+    };
+    const reproduced = reproductions.map((f) => `<li><b>${escapeHtml(f.feature)}</b> reproduces ${f.reproduces.map(named).join(', ')}: ${escapeHtml(f.directives.join(', ') || 'fails as expected')}</li>`).join('');
     const cls = s.unexpected > 0 ? ' class="unexpected"' : '';
     return `<tr${cls}><th scope="row">${escapeHtml(s.vendor)}</th><td>${escapeHtml(s.browser)}</td><td>${s.working} of ${s.features.length}${s.unexpected ? ` <strong>· ${s.unexpected} unexpected</strong>` : ''}</td><td>${breaks ? `<ul>${breaks}</ul>` : '—'}</td><td>${reproduced ? `<ul>${reproduced}</ul>` : '—'}</td></tr>`;
   });

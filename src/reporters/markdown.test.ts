@@ -51,3 +51,13 @@ describe('renderMarkdown', () => {
     expect(md).toContain('- webkit: `` webkit is not installed: run `npx playwright install webkit` ``');
   });
 });
+
+describe('renderMarkdown: the summary by vendor and engine', () => {
+  const md = renderMarkdown(testReport());
+  it('comes before the matrix, unexpected first and marked in words, with the directive and the fix', () => {
+    const summary = md.slice(0, md.indexOf('| vendor / feature'));
+    const items = summary.split('\n').filter((l) => l.startsWith('- '));
+    expect(items[0]).toMatch(/^- ⚠️ \*\*velaro\*\* on chromium: 3 of 4 features work — breaks: ⚠️ unexpected styles \(`style-src-attr`; fix `style-src 'self' 'unsafe-inline'`\)$/);
+    expect(items.at(-1)).toBe('- every feature works as expected: genesys on chromium (1 expected failure reproduced) · genesys on firefox (1 expected failure reproduced) · genesys on webkit (1 expected failure reproduced)');
+  });
+});

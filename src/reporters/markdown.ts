@@ -12,7 +12,30 @@ import {
 } from './matrix.ts';
 import type { Matrix, MatrixRow } from './matrix.ts';
 import type { Report, ReportCell } from './model.ts';
+import { summarizeByVendor } from './summary.ts';
 import type { Reporter } from './types.ts';
+
+/** Per vendor × engine, what breaks (unexpected first, loud); reproductions counted apart. */
+function summaryItems(report: Report): string[] {
+  const items: string[] = [];
+  const fine: string[] = [];
+  for (const s of summarizeByVendor(report)) {
+    const broken = s.features.filter((f) => f.class === 'unexpected' || f.class === 'broken' || f.class === 'error');
+    const reproductions = s.features.filter((f) => f.class === 'reproduction').length;
+    const reproduced = `${reproductions} expected failure${reproductions === 1 ? '' : 's'} reproduced`;
+    const repro = reproductions ? `; ${reproduced}` : '';
+    if (broken.length === 0) {
+      fine.push(`${mdText(s.vendor)} on ${s.browser}${reproductions ? ` (${reproduced})` : ''}`);
+      continue;
+    }
+    const what = broken
+      .map((f) => `${f.class === 'unexpected' ? '⚠️ unexpected ' : ''}${mdText(f.feature)} (${f.class === 'error' ? 'error' : f.directives.map((d) => mdCode(d)).join(', ') || 'no violation'}${f.fixes[0] ? `; fix ${mdCode(f.fixes[0])}` : ''})`)
+      .join(', ');
+    items.push(`- ${s.unexpected ? '⚠️ ' : ''}**${mdText(s.vendor)}** on ${s.browser}: ${s.working} of ${s.features.length} features work — breaks: ${what}${repro}`);
+  }
+  if (fine.length) items.push(`- every feature works as expected: ${fine.join(' · ')}`);
+  return items;
+}
 
 function tableRow(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
@@ -67,7 +90,7 @@ function failureItems(matrix: Matrix, row: MatrixRow): string[] {
 
 export function renderMarkdown(report: Report): string {
   const matrix = buildMatrix(report);
-  const out: string[] = ['## csp-harness', '', `**${mdText(summaryLine(report))}**`, ''];
+  const out: string[] = ['## csp-harness', '', `**${mdText(summaryLine(report))}**`, '', ...summaryItems(report), ''];
   for (const [i, policy] of report.policies.entries()) {
     out.push(`Policy ${report.policies.length > 1 ? `${i + 1} ` : ''}(${policy.delivery}): ${mdCode(policy.value)}`, '');
   }

@@ -72,9 +72,22 @@ export interface ReportBrowser {
   install?: string;
 }
 
+/** A scenario the run loaded (scenario mode): what a reader needs to see which seed row a cell reproduces. */
+export interface ReportScenario {
+  id: string;
+  title: string;
+  kind?: 'documented' | 'troubleshooting' | 'edge-case';
+  /** Where the seed documents it: `002_….txt:45`. */
+  seedRef?: string;
+  /** The scenario file, as the run named it. */
+  file: string;
+}
+
 export interface Report {
   schemaVersion: 1;
   policies: ReportPolicy[];
+  /** Additions: the scenarios of a scenario-mode run (absent in policy mode). */
+  scenarios?: ReportScenario[];
   cells: ReportCell[];
   summary: ReportSummary;
   /** Additions: run facts. */

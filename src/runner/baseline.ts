@@ -45,6 +45,7 @@ export function mergeReports(reports: readonly { name: string; report: Report }[
     report: {
       schemaVersion: 1,
       policies: first.report.policies,
+      ...(first.report.scenarios ? { scenarios: first.report.scenarios } : {}),
       cells: merged,
       summary: summarize(merged),
       run: runs.length > 0
