@@ -110,3 +110,17 @@ describe('summaryHtml: reproductions', () => {
     expect(html).toContain(`<b>${cell.feature}</b> reproduces <code>genesys-broken-icons</code> (seed 001_x.txt:45, troubleshooting)`);
   });
 });
+
+describe('htmlView: expected failures', () => {
+  it('marks a failure its scenario expects as expected, in words', () => {
+    const report = testReport();
+    const cell = report.cells.find((c) => c.status === 'fail' && c.outcome !== 'unexpected')!;
+    cell.expected = 'fail';
+    cell.outcome = 'expected';
+    const row = htmlView(report).rows.find((r) => Object.values(r.cells).includes(report.cells.indexOf(cell)))!;
+    expect(row.symbols[cell.browser]).toMatch(/^✗ .* \(expected\)$/);
+    const other = report.cells.find((c) => c.status === 'fail' && c.outcome === 'unexpected')!;
+    const otherRow = htmlView(report).rows.find((r) => Object.values(r.cells).includes(report.cells.indexOf(other)))!;
+    expect(otherRow.symbols[other.browser]).not.toContain('(expected)');
+  });
+});

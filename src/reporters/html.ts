@@ -47,7 +47,8 @@ export function htmlView(report: Report): HtmlView {
         const cell = row.cells[browser];
         if (!cell) continue;
         cells[browser] = indexOf.get(cell) ?? -1;
-        symbols[browser] = cellSymbol(cell);
+        // A failure its scenario expects reproduces a documented case: said in words, not only in grey.
+        symbols[browser] = cellSymbol(cell) + (cell.status === 'fail' && cell.outcome === 'expected' ? ' (expected)' : '');
       }
       return {
         key: row.key.replace(/\u0000/g, '/'),

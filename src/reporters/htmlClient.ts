@@ -20,6 +20,7 @@ thead th { position: sticky; top: 44px; background: Canvas; }
 td.cell button, .diff button { font: inherit; border: 1px solid transparent; border-radius: 4px; background: none; padding: 1px 6px; cursor: pointer; color: inherit; }
 td.cell button:hover, td.cell button:focus { border-color: var(--line); }
 .s-pass { color: var(--pass); } .s-fail { color: var(--fail); } .s-error { color: var(--error); } .s-skipped { color: var(--skipped); }
+.reproduction button { color: var(--skipped); }
 .unexpected button, button.unexpected { background: var(--fail) !important; color: #fff !important; font-weight: 600; }
 tr.differs td.mark { font-weight: 700; color: var(--error); }
 #vendor-summary td, #vendor-summary th { white-space: normal; vertical-align: top; }
@@ -97,7 +98,7 @@ export const HTML_SCRIPT = String.raw`
       if (index !== undefined) {
         var cell = report.cells[index];
         td.setAttribute('data-status', cell.status);
-        td.className += ' s-' + cell.status + (cell.outcome === 'unexpected' ? ' unexpected' : '');
+        td.className += ' s-' + cell.status + (cell.outcome === 'unexpected' ? ' unexpected' : '') + (cell.status === 'fail' && cell.outcome === 'expected' ? ' reproduction' : '');
         td.appendChild(cellButton(index, row.symbols[b]));
       }
       tr.appendChild(td);
