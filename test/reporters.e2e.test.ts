@@ -201,3 +201,29 @@ describe('the HTML report in Chromium', () => {
     await page.context().close();
   });
 });
+
+describe('search and the URL hash', () => {
+  it('filters rows by search terms, keeps filters, search and the open cell across a reload, and opens a bare #cell-id', { timeout: 60_000 }, async () => {
+    const { page, errors } = await open();
+    const visibleRows = () => page.$$eval('#matrix tbody tr', (rows) => rows.filter((r) => !(r as HTMLElement).hidden).map((r) => r.querySelector('th')!.textContent));
+    const all = await visibleRows();
+    await page.fill('#filter-search', 'velaro real');
+    expect(await visibleRows()).toEqual(all.filter((label) => /velaro/.test(label!) && /real/.test(label!)));
+    await page.selectOption('#filter-browser', 'firefox');
+    await page.click('#matrix tbody tr:not([hidden]) td[data-browser="firefox"] button');
+    const cellId = await page.getAttribute('#evidence', 'data-cell-id');
+    expect(page.url()).toContain('q=velaro%20real');
+    expect(page.url()).toContain('browser=firefox');
+    await page.reload();
+    expect(await page.inputValue('#filter-search')).toBe('velaro real');
+    expect(await page.inputValue('#filter-browser')).toBe('firefox');
+    expect(await visibleRows()).toEqual(all.filter((label) => /velaro/.test(label!) && /real/.test(label!)));
+    expect(await page.getAttribute('#evidence', 'data-cell-id')).toBe(cellId);
+    expect(errors).toEqual([]);
+    await page.context().close();
+
+    const bare = await open(`${reportUrl}#${encodeURIComponent(report.cells[0]!.id)}`);
+    expect(await bare.page.getAttribute('#evidence', 'data-cell-id')).toBe(report.cells[0]!.id);
+    await bare.page.context().close();
+  });
+});

@@ -145,6 +145,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 <label>Vendor <select id="filter-vendor"></select></label>
 <label>Browser <select id="filter-browser"></select></label>
 <label>Status <select id="filter-status"></select></label>
+<label>Search <input id="filter-search" type="search" placeholder="vendor, feature, parameter, scenario, cell id" size="32"></label>
 <span id="shown" class="muted"></span>
 </nav>
 <div id="layout">

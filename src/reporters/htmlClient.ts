@@ -130,8 +130,41 @@ export const HTML_SCRIPT = String.raw`
     });
   }
 
+  // What a row is found by: its label, key and every cell id on it, lower-cased once.
+  var haystacks = view.rows.map(function (row) {
+    var ids = Object.keys(row.cells).map(function (b) { return report.cells[row.cells[b]].id; });
+    return (row.label + ' ' + row.key + ' ' + ids.join(' ')).toLowerCase();
+  });
+
+  // The filters, the search and the open cell live in the URL's hash: a reload or a shared link keeps them.
+  var STATE_KEYS = ['vendor', 'browser', 'status', 'q', 'cell'];
+  var openCell = '';
+  function readHash() {
+    var out = {};
+    var raw = location.hash.replace(/^#/, '');
+    // A bare cell id (#policy/genesys/icons/chromium, the older link form) opens that cell.
+    if (raw && raw.indexOf('=') < 0) { try { out.cell = decodeURIComponent(raw); } catch (e) { /* ignored */ } return out; }
+    raw.split('&').forEach(function (part) {
+      var at = part.indexOf('=');
+      if (at > 0) { try { out[decodeURIComponent(part.slice(0, at))] = decodeURIComponent(part.slice(at + 1)); } catch (e) { /* a hand-mangled hash: ignored */ } }
+    });
+    return out;
+  }
+  function writeHash() {
+    var state = { vendor: $('filter-vendor').value, browser: $('filter-browser').value, status: $('filter-status').value, q: $('filter-search').value, cell: openCell };
+    var parts = STATE_KEYS.filter(function (k) { return state[k]; }).map(function (k) { return encodeURIComponent(k) + '=' + encodeURIComponent(state[k]); });
+    var hash = parts.length ? '#' + parts.join('&') : '';
+    if (hash === location.hash || (!hash && !location.hash)) return;
+    try { history.replaceState(null, '', hash || location.pathname + location.search); } catch (e) { location.hash = hash; }
+  }
+  function setSelect(id, value) {
+    var select = $(id);
+    if (Array.prototype.some.call(select.options, function (o) { return o.value === value; })) select.value = value;
+  }
+
   function applyFilters() {
     var vendor = $('filter-vendor').value, browser = $('filter-browser').value, status = $('filter-status').value;
+    var terms = $('filter-search').value.toLowerCase().split(/\s+/).filter(Boolean);
     var browsers = browser ? [browser] : view.browsers;
     Array.prototype.forEach.call(document.querySelectorAll('#matrix [data-browser]'), function (node) {
       node.hidden = browsers.indexOf(node.getAttribute('data-browser')) < 0;
@@ -139,7 +172,7 @@ export const HTML_SCRIPT = String.raw`
     var visible = 0;
     view.rows.forEach(function (row, r) {
       var cells = browsers.map(function (b) { return row.cells[b] === undefined ? null : report.cells[row.cells[b]]; }).filter(Boolean);
-      var ok = !vendor || row.vendor === vendor;
+      var ok = (!vendor || row.vendor === vendor) && terms.every(function (t) { return haystacks[r].indexOf(t) >= 0; });
       if (ok && status === 'differs') ok = row.mark !== '';
       else if (ok && status === 'unexpected') ok = cells.some(function (c) { return c.outcome === 'unexpected'; });
       else if (ok && status) ok = cells.some(function (c) { return c.status === status; });
@@ -148,8 +181,10 @@ export const HTML_SCRIPT = String.raw`
     });
     $('shown').textContent = visible + ' of ' + view.rows.length + ' rows';
     renderDifferences();
+    writeHash();
   }
   ['filter-vendor', 'filter-browser', 'filter-status'].forEach(function (id) { $(id).addEventListener('change', applyFilters); });
+  $('filter-search').addEventListener('input', applyFilters);
 
   function safeRelative(path) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(path) || /^[\\/]/.test(path)) return null;
@@ -166,6 +201,8 @@ export const HTML_SCRIPT = String.raw`
     var box = clear($('evidence'));
     box.hidden = false;
     box.setAttribute('data-cell-id', cell.id);
+    openCell = cell.id;
+    writeHash();
     box.appendChild(el('h2', { text: cell.vendor + '/' + cell.feature + ' — ' + cell.browser + ' ' + cell.browserVersion }));
     var facts = [['cell', cell.id], ['status', cell.status], ['expected', cell.expected || 'none'], ['outcome', cell.outcome || 'none'],
       ['duration', cell.durationMs + ' ms']];
@@ -198,6 +235,10 @@ export const HTML_SCRIPT = String.raw`
       box.appendChild(section('Spec oracle', oracle));
     }
     if (cell.fix) box.appendChild(section('Fix', [el('code', { className: 'fix', text: cell.fix })]));
+    if (cell.otherViolations && cell.otherViolations.length) box.appendChild(section('Other violations on the page (not this feature\u2019s)', [el('ul', null, cell.otherViolations.map(function (v) {
+      return el('li', null, [el('code', { text: v.effectiveDirective }), ' blocked ', el('code', { text: v.blockedURI })]);
+    }))]));
+    if (cell.unrecordedRequests && cell.unrecordedRequests.length) box.appendChild(section('Not in the recording (answered 404: record again)', [el('ul', null, cell.unrecordedRequests.map(function (u) { return el('li', { className: 'mono', text: u }); }))]));
     if (cell.unexpectedHosts.length) box.appendChild(section('Unexpected hosts', [el('ul', null, cell.unexpectedHosts.map(function (h) { return el('li', { className: 'mono', text: h }); }))]));
     if (cell.screenshot) {
       var src = shots[cell.screenshot] || safeRelative(cell.screenshot);
@@ -206,8 +247,14 @@ export const HTML_SCRIPT = String.raw`
     }
   }
 
+  var initial = readHash();
+  setSelect('filter-vendor', initial.vendor || '');
+  setSelect('filter-browser', initial.browser || '');
+  setSelect('filter-status', initial.status || '');
+  $('filter-search').value = initial.q || '';
   applyFilters();
-  var hash = decodeURIComponent(location.hash.slice(1));
-  report.cells.forEach(function (cell, i) { if (cell.id === hash) showEvidence(i); });
+  if (initial.cell) {
+    for (var i = 0; i < report.cells.length; i++) if (report.cells[i].id === initial.cell) { showEvidence(i); break; }
+  }
 })();
 `;
