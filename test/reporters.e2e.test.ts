@@ -227,3 +227,37 @@ describe('search and the URL hash', () => {
     await bare.page.context().close();
   });
 });
+
+describe('side by side', () => {
+  it('shows the three engines of a row next to each other, each screenshot beside its evidence', { timeout: 60_000 }, async () => {
+    const colours: Record<string, string> = { chromium: '#c33', firefox: '#3c3', webkit: '#33c' };
+    const side = testReport();
+    const row = side.cells.filter((c) => c.vendor === 'genesys' && c.params.region === 'us-east-1');
+    const maker = await browser.newPage({ viewport: { width: 24, height: 16 } });
+    const shots = new Map<string, string>();
+    for (const cell of row) {
+      await maker.setContent(`<body style="margin:0;background:${colours[cell.browser]}"></body>`);
+      cell.screenshot = `screenshots/side-${cell.browser}.png`;
+      shots.set(cell.screenshot, (await maker.screenshot()).toString('base64'));
+    }
+    await maker.close();
+    const path = join(dir, 'side.html');
+    writeFileSync(path, renderHtml(side, { screenshots: shots }));
+    const { page, errors } = await open(pathToFileURL(path).href);
+    await page.click('#matrix tbody tr:first-child button.row-label');
+    const figures = page.locator('#evidence .side-by-side figure');
+    expect(await figures.count()).toBe(3);
+    expect(await figures.evaluateAll((fs) => fs.map((f) => f.getAttribute('data-browser')))).toEqual(['chromium', 'firefox', 'webkit']);
+    const sources = await page.locator('#evidence .side-by-side img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src));
+    expect(new Set(sources).size).toBe(3);
+    for (const src of sources) expect(src).toMatch(/^data:image\/png;base64,/);
+    // Each image is beside its own evidence: the blocked directive of that engine's cell.
+    const evidence = await figures.evaluateAll((fs) => fs.map((f) => f.querySelector('ul')!.textContent));
+    row.forEach((cell, i) => {
+      const blocked = cell.violations.filter((v) => v.disposition === 'enforce').map((v) => v.effectiveDirective);
+      for (const d of blocked) expect(evidence[i]).toContain(d);
+    });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});

@@ -23,6 +23,10 @@ td.cell button:hover, td.cell button:focus { border-color: var(--line); }
 .reproduction button { color: var(--skipped); }
 .unexpected button, button.unexpected { background: var(--fail) !important; color: #fff !important; font-weight: 600; }
 tr.differs td.mark { font-weight: 700; color: var(--error); }
+button.row-label { font: inherit; font-weight: 600; text-align: left; border: 0; background: none; padding: 0; cursor: pointer; color: inherit; }
+button.row-label:hover, button.row-label:focus { text-decoration: underline; }
+.side-by-side { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 12px; }
+.side-by-side figure { margin: 0; } .side-by-side img { max-width: 100%; border: 1px solid var(--line); }
 #vendor-summary td, #vendor-summary th { white-space: normal; vertical-align: top; }
 #vendor-summary tr.unexpected th, #vendor-summary tr.unexpected td { box-shadow: inset 3px 0 0 var(--fail); }
 #vendor-summary tr.unexpected strong { color: var(--fail); }
@@ -91,7 +95,9 @@ export const HTML_SCRIPT = String.raw`
   $('matrix').querySelector('thead').appendChild(head);
   var body = $('matrix').querySelector('tbody');
   view.rows.forEach(function (row, r) {
-    var tr = el('tr', { 'data-row': String(r), 'data-vendor': row.vendor, className: row.mark ? 'differs' : '' }, [el('th', { text: row.label, scope: 'row' })]);
+    var rowButton = el('button', { type: 'button', className: 'row-label', title: 'the engines side by side', text: row.label });
+    rowButton.addEventListener('click', function () { showRow(r); });
+    var tr = el('tr', { 'data-row': String(r), 'data-vendor': row.vendor, className: row.mark ? 'differs' : '' }, [el('th', { scope: 'row' }, [rowButton])]);
     view.browsers.forEach(function (b) {
       var index = row.cells[b];
       var td = el('td', { 'data-browser': b, className: 'cell' });
@@ -193,6 +199,40 @@ export const HTML_SCRIPT = String.raw`
 
   function section(title, children) { return el('section', null, [el('h3', { text: title })].concat(children)); }
 
+  function screenshotOf(cell) {
+    if (!cell.screenshot) return null;
+    return shots[cell.screenshot] || safeRelative(cell.screenshot);
+  }
+
+  // One row's engines next to each other: each screenshot beside its evidence (the broken icons at a glance).
+  function showRow(r) {
+    var row = view.rows[r];
+    var box = clear($('evidence'));
+    box.hidden = false;
+    box.removeAttribute('data-cell-id');
+    box.setAttribute('data-row', String(r));
+    box.appendChild(el('h2', { text: row.label + ' — side by side' }));
+    var grid = el('div', { className: 'side-by-side' });
+    view.browsers.forEach(function (b) {
+      if (row.cells[b] === undefined) return;
+      var cell = report.cells[row.cells[b]];
+      var src = screenshotOf(cell);
+      var figure = el('figure', { 'data-browser': b }, [el('figcaption', null, [el('strong', { text: b }), ' ' + row.symbols[b] + (cell.outcome === 'unexpected' ? ' (unexpected)' : '')])]);
+      figure.appendChild(src ? el('img', { src: src, alt: b + ' screenshot of ' + cell.id })
+        : el('p', { className: 'muted', text: cell.status === 'pass' ? 'passed: no screenshot kept (run with --screenshots all to keep one)' : 'no screenshot' }));
+      var facts = cell.violations.filter(function (v) { return v.disposition === 'enforce'; }).map(function (v) {
+        return el('li', null, [el('code', { text: v.effectiveDirective }), ' blocked ', el('code', { text: v.blockedURI }), ' via ' + v.signals.join(', ')]);
+      });
+      if (cell.probe && !cell.probe.ok) facts.push(el('li', { text: 'probe: ' + cell.probe.detail }));
+      if (cell.error) facts.push(el('li', { text: cell.error }));
+      figure.appendChild(el('ul', null, facts.length ? facts : [el('li', { className: 'muted', text: 'no violation' })]));
+      figure.appendChild(cellButton(row.cells[b], 'all evidence'));
+      grid.appendChild(figure);
+    });
+    box.appendChild(grid);
+    box.appendChild(el('p', null, ['spec: ' + (row.oracle || 'no verdict')]));
+  }
+
   function showEvidence(index) {
     var cell = report.cells[index];
     Array.prototype.forEach.call(document.querySelectorAll('td.selected'), function (n) { n.classList.remove('selected'); });
@@ -241,7 +281,7 @@ export const HTML_SCRIPT = String.raw`
     if (cell.unrecordedRequests && cell.unrecordedRequests.length) box.appendChild(section('Not in the recording (answered 404: record again)', [el('ul', null, cell.unrecordedRequests.map(function (u) { return el('li', { className: 'mono', text: u }); }))]));
     if (cell.unexpectedHosts.length) box.appendChild(section('Unexpected hosts', [el('ul', null, cell.unexpectedHosts.map(function (h) { return el('li', { className: 'mono', text: h }); }))]));
     if (cell.screenshot) {
-      var src = shots[cell.screenshot] || safeRelative(cell.screenshot);
+      var src = screenshotOf(cell);
       box.appendChild(section('Screenshot', src ? [el('a', { href: src, target: '_blank' }, [el('img', { src: src, alt: 'screenshot of ' + cell.id })])]
         : [el('p', { className: 'muted', text: 'not shown: ' + cell.screenshot + ' is not a relative path' })]));
     }
