@@ -94,6 +94,8 @@ export const HTML_SCRIPT = String.raw`
   head.appendChild(el('th', { text: '' }));
   $('matrix').querySelector('thead').appendChild(head);
   var body = $('matrix').querySelector('tbody');
+  var rowNodes = [];
+  var fragment = document.createDocumentFragment();
   view.rows.forEach(function (row, r) {
     var rowButton = el('button', { type: 'button', className: 'row-label', title: 'the engines side by side', text: row.label });
     rowButton.addEventListener('click', function () { showRow(r); });
@@ -111,8 +113,10 @@ export const HTML_SCRIPT = String.raw`
     });
     tr.appendChild(el('td', { className: 'spec ' + (row.oracleAllowed === null ? '' : row.oracleAllowed ? 's-pass' : 's-fail'), text: row.oracle }));
     tr.appendChild(el('td', { className: 'mark', title: row.notes.join('\n'), text: row.mark }));
-    body.appendChild(tr);
+    rowNodes.push(tr);
+    fragment.appendChild(tr);
   });
+  body.appendChild(fragment);
 
   function renderDifferences() {
     var list = clear($('differences'));
@@ -168,12 +172,14 @@ export const HTML_SCRIPT = String.raw`
     if (Array.prototype.some.call(select.options, function (o) { return o.value === value; })) select.value = value;
   }
 
+  var browserNodes = document.querySelectorAll('#matrix [data-browser]');
   function applyFilters() {
     var vendor = $('filter-vendor').value, browser = $('filter-browser').value, status = $('filter-status').value;
     var terms = $('filter-search').value.toLowerCase().split(/\s+/).filter(Boolean);
     var browsers = browser ? [browser] : view.browsers;
-    Array.prototype.forEach.call(document.querySelectorAll('#matrix [data-browser]'), function (node) {
-      node.hidden = browsers.indexOf(node.getAttribute('data-browser')) < 0;
+    Array.prototype.forEach.call(browserNodes, function (node) {
+      var hide = browsers.indexOf(node.getAttribute('data-browser')) < 0;
+      if (node.hidden !== hide) node.hidden = hide;
     });
     var visible = 0;
     view.rows.forEach(function (row, r) {
@@ -182,7 +188,7 @@ export const HTML_SCRIPT = String.raw`
       if (ok && status === 'differs') ok = row.mark !== '';
       else if (ok && status === 'unexpected') ok = cells.some(function (c) { return c.outcome === 'unexpected'; });
       else if (ok && status) ok = cells.some(function (c) { return c.status === status; });
-      body.querySelector('tr[data-row="' + r + '"]').hidden = !ok;
+      if (rowNodes[r].hidden !== !ok) rowNodes[r].hidden = !ok;
       if (ok) visible++;
     });
     $('shown').textContent = visible + ' of ' + view.rows.length + ' rows';
