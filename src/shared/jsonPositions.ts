@@ -39,7 +39,7 @@ export function lineColumn(text: string, offset: number): { line: number; column
  * "(line L column C)" (newer V8) or "Unexpected end of JSON input"; its "Unexpected token 'x', "…" is
  * not valid JSON" form names none, so the text is then scanned here to find the offending character.
  */
-export function jsonSyntaxProblem(text: string, error: unknown): JsonProblem {
+export function jsonSyntaxProblem(text: string, error: unknown, what = 'the configuration'): JsonProblem {
   const raw = error instanceof Error ? error.message : String(error);
   let where: { line: number; column: number } | null = null;
   const lc = /\(line (\d+) column (\d+)\)/.exec(raw);
@@ -58,7 +58,7 @@ export function jsonSyntaxProblem(text: string, error: unknown): JsonProblem {
     .replace(/\s*at position \d+/, '')
     .trim();
   const place = where ? ` at line ${where.line}, column ${where.column}` : '';
-  const problem: JsonProblem = { pointer: '', message: `the configuration is not valid JSON${place}: ${reason || 'syntax error'}` };
+  const problem: JsonProblem = { pointer: '', message: `${what} is not valid JSON${place}: ${reason || 'syntax error'}` };
   if (where) Object.assign(problem, where);
   return problem;
 }

@@ -118,6 +118,11 @@ describe('loadVendorFolder: bad input names the file, the pointer, the line', ()
     expect(() => withVendorFolders(VENDORS, [folder({ ...base, id: 'velaro' })])).toThrow(/\/id.*the id "velaro" is already a bundled vendor/s);
   });
 
+  it('an id clash is named together with the other problems of vendor.json', () => {
+    const vendor = { ...base, id: 'velaro', features: { chat: { title: 'Chat', expect: [{ pixel: '#x' }] } } };
+    expect(problemsOf(folder(vendor), new Map([['velaro', 'a bundled vendor']])).map((p) => p.pointer)).toEqual(['/id', '/features/chat/expect/0']);
+  });
+
   it('two folders with one id', () => {
     expect(() => withVendorFolders(VENDORS, [folder(base), folder(base)])).toThrow(/already the id of the vendor folder/);
   });

@@ -135,7 +135,7 @@ export function loadVendorFolder(dirGiven: string, options: LoadOptions = {}): V
   try {
     json = JSON.parse(text);
   } catch (error) {
-    problems.push({ file: jsonFile, ...jsonSyntaxProblem(text, error) });
+    problems.push({ file: jsonFile, ...jsonSyntaxProblem(text, error, 'vendor.json') });
     fail();
   }
   let located: Located | null = null;
@@ -145,6 +145,10 @@ export function loadVendorFolder(dirGiven: string, options: LoadOptions = {}): V
     located = null;
   }
   const at = (pointer: string, message: string) => problems.push({ file: jsonFile, pointer, message, ...placeOf(text, located, pointer) });
+  // An id a bundled vendor (or an earlier folder) has is named with everything else that is wrong.
+  const givenId = (json as { id?: unknown } | null)?.id;
+  const clash = typeof givenId === 'string' ? options.takenIds?.get(givenId) : undefined;
+  if (clash) at('/id', `the id "${givenId}" is already ${clash}: give this vendor another id`);
   const manual = expectProblems(json);
   for (const p of manual) at(p.pointer, p.message);
   for (const e of validate(json)) {
@@ -155,8 +159,6 @@ export function loadVendorFolder(dirGiven: string, options: LoadOptions = {}): V
   }
   if (problems.length) fail();
   const vj = json as VendorJson;
-  const clash = options.takenIds?.get(vj.id);
-  if (clash) at('/id', `the id "${vj.id}" is already ${clash}: give this vendor another id`);
 
   // Traffic: every HAR parses, its problems named by pointer, line and column.
   const traffic: Traffic = { entries: [], conversations: [] };
@@ -178,7 +180,7 @@ export function loadVendorFolder(dirGiven: string, options: LoadOptions = {}): V
             JSON.parse(harText);
             return null;
           } catch (error) {
-            return jsonSyntaxProblem(harText, error);
+            return jsonSyntaxProblem(harText, error, 'the file');
           }
         })() : null;
         problems.push(syntax ? { file: file(name), ...syntax, message: `not a HAR: ${syntax.message}` } : { file: file(name), pointer: p.pointer, message: p.message, ...placeOf(harText, harLocated, p.pointer) });
