@@ -1,6 +1,7 @@
 // Recorded traffic → HAR 1.2 in the form Chromium DevTools writes ("Save all as HAR with content"):
 // `_resourceType` in Chromium's names, decoded bodies (base64 for binary ones), WebSockets as
 // `_resourceType: 'websocket'` entries with `_webSocketMessages`. src/server/har.ts reads it back. Pure.
+import { resourceTypeOfContentType, resourceTypeOfDest } from '../server/har.ts';
 import { redactHeaders, REDACTED, type HeaderList } from './redact.ts';
 import type { RecordedExchange, RecordedWebSocket } from './traffic.ts';
 
@@ -76,31 +77,13 @@ export interface HarInput {
 const PAGE_ID = 'page_1';
 
 /** `Sec-Fetch-Dest` → Chromium's `_resourceType` (`empty` is a fetch or an XHR: `fetch`). */
-const BY_DEST: Record<string, string> = {
-  script: 'script', worker: 'script', sharedworker: 'script', serviceworker: 'script', audioworklet: 'script', paintworklet: 'script',
-  style: 'stylesheet', image: 'image', font: 'font', empty: 'fetch', document: 'document', iframe: 'document', frame: 'document',
-  audio: 'media', video: 'media', track: 'texttrack', manifest: 'manifest', report: 'ping', websocket: 'websocket',
-  object: 'other', embed: 'other',
-};
-
 function header(headers: HeaderList, name: string): string | undefined {
   return headers.find(([n]) => n.toLowerCase() === name)?.[1];
 }
 
 /** What the browser fetched a request as, in Chromium's names: its `Sec-Fetch-Dest`, else its response's type. */
 export function resourceTypeOf(requestHeaders: HeaderList, contentType: string | undefined): string {
-  const dest = header(requestHeaders, 'sec-fetch-dest')?.trim().toLowerCase();
-  const byDest = dest ? BY_DEST[dest] : undefined;
-  if (byDest) return byDest;
-  const type = (contentType ?? '').toLowerCase();
-  if (/javascript|ecmascript/.test(type)) return 'script';
-  if (type.includes('text/css')) return 'stylesheet';
-  if (type.startsWith('image/')) return 'image';
-  if (type.startsWith('font/') || type.includes('font-woff')) return 'font';
-  if (type.startsWith('audio/') || type.startsWith('video/')) return 'media';
-  if (type.includes('text/html')) return 'document';
-  if (type.includes('json')) return 'fetch';
-  return 'other';
+  return resourceTypeOfDest(header(requestHeaders, 'sec-fetch-dest')) ?? resourceTypeOfContentType(contentType) ?? 'other';
 }
 
 const TEXTUAL = /^text\/|json|javascript|ecmascript|xml|svg|css|html|x-www-form-urlencoded/i;

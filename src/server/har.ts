@@ -126,15 +126,33 @@ class EntryReader {
 const DEST_TYPES: Record<string, string> = {
   script: 'script', worker: 'script', sharedworker: 'script', serviceworker: 'script', audioworklet: 'script', paintworklet: 'script',
   style: 'stylesheet', image: 'image', font: 'font', empty: 'fetch', document: 'document', iframe: 'document', frame: 'document',
-  audio: 'media', video: 'media', track: 'media', manifest: 'manifest', object: 'other', embed: 'other', report: 'ping', websocket: 'websocket',
+  audio: 'media', video: 'media', track: 'texttrack', manifest: 'manifest', object: 'other', embed: 'other', report: 'ping', websocket: 'websocket',
 };
+
+/** A request's `Sec-Fetch-Dest` in Chromium's `_resourceType` names; null when absent or unknown. */
+export function resourceTypeOfDest(dest: string | undefined): string | null {
+  return dest ? (DEST_TYPES[dest.trim().toLowerCase()] ?? null) : null;
+}
+
+/** What a response's content type says it was fetched as, in Chromium's names; null when it says nothing clear. */
+export function resourceTypeOfContentType(contentType: string | null | undefined): string | null {
+  const type = (contentType ?? '').toLowerCase();
+  if (/javascript|ecmascript/.test(type)) return 'script';
+  if (type.includes('text/css')) return 'stylesheet';
+  if (type.startsWith('image/')) return 'image';
+  if (type.startsWith('font/') || type.includes('font-woff')) return 'font';
+  if (type.startsWith('audio/') || type.startsWith('video/')) return 'media';
+  if (type.includes('text/html')) return 'document';
+  if (type.includes('json')) return 'fetch';
+  return null;
+}
 
 /** What the browser fetched an entry as: `_resourceType`, else the request's `Sec-Fetch-Dest`. */
 function resourceTypeOf(entry: Json, request: Json): string | null {
   if (typeof entry._resourceType === 'string' && entry._resourceType) return entry._resourceType.toLowerCase();
   const headers = Array.isArray(request.headers) ? request.headers : [];
   for (const h of headers) {
-    if (isObject(h) && typeof h.name === 'string' && h.name.toLowerCase() === 'sec-fetch-dest' && typeof h.value === 'string') return DEST_TYPES[h.value.toLowerCase()] ?? null;
+    if (isObject(h) && typeof h.name === 'string' && h.name.toLowerCase() === 'sec-fetch-dest' && typeof h.value === 'string') return resourceTypeOfDest(h.value);
   }
   return null;
 }

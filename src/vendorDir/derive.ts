@@ -1,6 +1,7 @@
 // Features derived from recorded traffic when vendor.json declares none (vendor-format.md): one per kind
 // of resource the traffic holds, each expecting every recorded request of that kind. Pure.
 import type { RequestType } from '../policy/types.ts';
+import { resourceTypeOfContentType } from '../server/har.ts';
 import type { ExpectJson, FeatureJson } from './format.ts';
 
 /** The kinds, in the order features are listed, with what the CSP model calls such a request. */
@@ -44,16 +45,10 @@ export interface TrafficItem {
 /** The kind of one recorded request: what the browser said it was, else its content type; null: none of the kinds. */
 export function trafficKindOf(item: TrafficItem): TrafficKind | null {
   if (/^wss?:/i.test(item.url)) return 'websockets';
-  if (item.resourceType) return BY_RESOURCE_TYPE[item.resourceType] ?? null;
+  const resourceType = item.resourceType || resourceTypeOfContentType(item.contentType);
+  if (resourceType) return BY_RESOURCE_TYPE[resourceType] ?? null;
   const type = (item.contentType ?? '').toLowerCase();
-  if (/javascript|ecmascript/.test(type)) return 'scripts';
-  if (type.includes('text/css')) return 'styles';
-  if (type.startsWith('image/')) return 'images';
-  if (type.startsWith('font/') || type.includes('font-woff')) return 'fonts';
-  if (type.startsWith('audio/') || type.startsWith('video/')) return 'media';
-  if (type.includes('text/html')) return 'frames';
-  if (type.includes('json') || type.includes('text/event-stream') || type.startsWith('text/plain')) return 'connections';
-  return null;
+  return type.includes('text/event-stream') || type.startsWith('text/plain') ? 'connections' : null;
 }
 
 /** The URL a derived expectation names: without its query (session ids, cache busters change per visit). */
