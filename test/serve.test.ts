@@ -9,16 +9,23 @@ import { fetchViaProxy } from './helpers/proxyClient.ts';
 const CLI = join(import.meta.dirname, '..', 'bin', 'csp-harness.js');
 const POLICY = "default-src 'self'; script-src 'self' https://apps.mypurecloud.com; img-src 'self' https://apps.mypurecloud.com";
 
+/** `csp-harness serve … --json` as a child: its process, its exit, and the one line it prints. */
+function serve(args: string[]) {
+  const child = spawn('node', [CLI, 'serve', ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const printed = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`serve exited ${code} before printing`)));
+  }).then((line) => JSON.parse(line) as { proxy: string; caCertificate: string; pages: string[] });
+  printed.catch(() => undefined);
+  return { child, exited, printed };
+}
+
 describe('csp-harness serve --json', () => {
   it('prints { proxy, caCertificate, pages }, serves the pages with the policy and the vendor stubs, and stops on Ctrl-C', { timeout: 30_000 }, async () => {
-    const child = spawn('node', [CLI, 'serve', '--vendor', 'genesys', '--feature', 'icons,messenger', '--param', 'embed=external', '--policy', POLICY, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { child, exited, printed: printing } = serve(['--vendor', 'genesys', '--feature', 'icons,messenger', '--param', 'embed=external', '--policy', POLICY]);
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout }).once('line', resolve);
-        child.once('exit', (code) => reject(new Error(`serve exited ${code} before printing`)));
-      });
-      const printed = JSON.parse(line) as { proxy: string; caCertificate: string; pages: string[] };
+      const printed = await printing;
       expect(Object.keys(printed).sort()).toEqual(['caCertificate', 'pages', 'proxy']);
       expect(printed.proxy).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(existsSync(printed.caCertificate)).toBe(true);
@@ -48,14 +55,9 @@ describe('csp-harness serve --json', () => {
 describe('csp-harness serve --vendor-dir', () => {
   it("serves a vendor folder's pages and replays its recording, a URL it never recorded answered 404", { timeout: 30_000 }, async () => {
     const tiny = join(import.meta.dirname, 'fixtures', 'vendor-dirs', 'tiny-chat');
-    const child = spawn('node', [CLI, 'serve', '--vendor-dir', tiny, '--vendor', 'tiny-chat', '--feature', 'logo', '--policy', "img-src 'self'", '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { child, exited, printed: printing } = serve(['--vendor-dir', tiny, '--vendor', 'tiny-chat', '--feature', 'logo', '--policy', "img-src 'self'"]);
     try {
-      const line = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout }).once('line', resolve);
-        child.once('exit', (code) => reject(new Error(`serve exited ${code} before printing`)));
-      });
-      const printed = JSON.parse(line) as { proxy: string; caCertificate: string; pages: string[] };
+      const printed = await printing;
       expect(printed.pages).toHaveLength(1);
       const port = Number(new URL(printed.proxy).port);
       const ca = readFileSync(printed.caCertificate, 'utf8');

@@ -159,7 +159,7 @@ const bundles = new Map<string, string>();
 
 /**
  * install=package: the site's own app.js, bundled from the npm ESM build by esbuild (what a site's build
- * does; esbuild is here as tsx's dependency) with the package's dynamic import()s inlined. So no cdp
+ * does; esbuild 0.28.2 is a pinned dependency) with the package's dynamic import()s inlined. So no cdp
  * script is loaded and lib/csp-detection.ts (the Analytics.js 1.0 fallback, imported only by
  * standalone.ts) is not in the bundle. Built once per feature and region.
  */
