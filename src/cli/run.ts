@@ -17,6 +17,12 @@ import { Progress } from './progress.ts';
 import { FIXTURES_ROOT, resolveSelection, selectionOptions, sourceHelp } from './runOptions.ts';
 import type { Io } from './io.ts';
 import { DEFAULT_SITE_ORIGIN } from '../site/context.ts';
+import type { ResolvedConfig } from '../runner/config.ts';
+import { runSite, SiteUnreachableError } from '../runner/siteRun.ts';
+import type { Vendor } from '../vendors/types.ts';
+import type { Parsed } from './args.ts';
+import { refuseWithSite, SITE_HELP, SITE_OPTIONS, siteArgs, type SiteArgs } from './site.ts';
+import { resolveSiteSelection, type SiteSelection } from './runOptions.ts';
 
 export const RUN_HELP = `Usage: csp-harness run [SCENARIO_FILE_OR_DIR ...] [options]
 
@@ -44,6 +50,7 @@ ${VENDOR_DIR_HELP}
   --screenshots <which>      failing | all: which cells keep a screenshot  (default failing)
   --origin <url>             the site's origin the pages are served on (default ${DEFAULT_SITE_ORIGIN})
   --config <path>            a config file (default: csp-harness.config.{ts,mjs,js,json} if present)
+${SITE_HELP}
 
 Without a policy option it runs the scenario files given (default: scenarios/), each carrying
 its own policies and expected outcomes.
@@ -65,6 +72,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       timeout: { type: 'string' },
       shard: { type: 'string' },
       screenshots: { type: 'string' },
+      ...SITE_OPTIONS,
     },
     true,
   );
@@ -73,9 +81,73 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     return EXIT_OK;
   }
   const catalog = await loadCatalog(args);
+  const site = siteArgs('run', args);
+  if (site) {
+    refuseWithSite('run', args);
+    const chosen = await resolveSiteSelection('run', args, catalog);
+    return runSiteCommand(args, io, catalog, site, chosen);
+  }
   const selection = await resolveSelection('run', args, catalog);
   const { config } = selection;
-  const reporterIds = config.reporters;
+  const output = prepareOutput(args, config);
+  const { reporters, progress, abort, release } = startRun(io, config, selection.cells.length);
+  const started = Date.now();
+  const shard = config.shard;
+  let result: Awaited<ReturnType<typeof runCells>>;
+  try {
+    result = await runCells({
+      cells: selection.cells,
+      catalog,
+      engines: ENGINES,
+      browserSource: config.browserSource,
+      fixturesRoot: FIXTURES_ROOT,
+      site: config.site,
+      concurrency: config.concurrency,
+      timeoutMs: config.timeoutMs,
+      outDir: output.outDir,
+      screenshots: config.screenshots,
+      signal: abort.signal,
+      onBegin: (total, browsers) => {
+        for (const b of browsers) if (b.status === 'missing') io.err(`csp-harness: ${b.id} is not installed: its cells are skipped. Install it with: ${b.install ?? '?'}`);
+        reporters.onBegin({ total, browsers: config.browsers, shard });
+      },
+      onCell: (cell) => {
+        reporters.onCell(cell);
+        progress.cell(cell);
+      },
+    });
+  } finally {
+    release();
+    progress.done();
+  }
+  const cells: ReportCell[] = result.cells;
+  const report: Report = {
+    schemaVersion: 1,
+    policies: selection.policies,
+    ...(selection.scenarios.length
+      ? { scenarios: selection.scenarios.map((s) => ({ id: s.id, title: s.title, ...(s.kind ? { kind: s.kind } : {}), ...(s.seedRef ? { seedRef: s.seedRef } : {}), file: s.file })) }
+      : {}),
+    cells,
+    summary: summarize(cells),
+    run: {
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      browsers: result.browsers,
+      shard,
+    },
+  };
+  return deliver(io, config, output, reporters, report, result);
+}
+
+interface Output {
+  outDir: string;
+  baselinePath: string | null;
+  updateBaseline: boolean;
+  baseline: Report | null;
+}
+
+/** --out, --baseline and --update-baseline checked (exit 2) before anything runs. */
+function prepareOutput(args: Parsed, config: ResolvedConfig): Output {
   const outDir = config.out;
   const baselinePath = config.baseline ? resolve(config.baseline) : null;
   const updateBaseline = flag(args, 'update-baseline');
@@ -97,11 +169,14 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   } catch (error) {
     throw new UsageError('CSPH_BAD_OUT', `run: cannot create --out ${outDir}: ${(error as Error).message}`);
   }
+  return { outDir, baselinePath, updateBaseline, baseline };
+}
 
+/** Reporters, progress, and Ctrl-C handling for one run; `release` takes the signal handlers off. */
+function startRun(io: Io, config: ResolvedConfig, total: number, abort = new AbortController()) {
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const reporters = multiplex(createReporters(reporterIds, { color }), (f) => io.err(`csp-harness: reporter ${f.reporter} failed in ${f.hook}: ${(f.error as Error)?.message ?? String(f.error)}`));
-  const progress = new Progress(io, selection.cells.length, process.stderr.isTTY === true && !process.env.CI);
-  const abort = new AbortController();
+  const reporters = multiplex(createReporters(config.reporters, { color }), (f) => io.err(`csp-harness: reporter ${f.reporter} failed in ${f.hook}: ${(f.error as Error)?.message ?? String(f.error)}`));
+  const progress = new Progress(io, total, process.stderr.isTTY === true && !process.env.CI);
   const onSigint = () => {
     if (abort.signal.aborted) return;
     io.err('\ncsp-harness: interrupted: finishing the cells in flight, closing the browsers, writing what was done (Ctrl-C again does not hurry it).');
@@ -109,52 +184,18 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-  const started = Date.now();
-  const shard = config.shard;
-  let result: Awaited<ReturnType<typeof runCells>>;
-  try {
-    result = await runCells({
-      cells: selection.cells,
-      catalog,
-      engines: ENGINES,
-      browserSource: config.browserSource,
-      fixturesRoot: FIXTURES_ROOT,
-      site: config.site,
-      concurrency: config.concurrency,
-      timeoutMs: config.timeoutMs,
-      outDir,
-      screenshots: config.screenshots,
-      signal: abort.signal,
-      onBegin: (total, browsers) => {
-        for (const b of browsers) if (b.status === 'missing') io.err(`csp-harness: ${b.id} is not installed: its cells are skipped. Install it with: ${b.install ?? '?'}`);
-        reporters.onBegin({ total, browsers: config.browsers, shard });
-      },
-      onCell: (cell) => {
-        reporters.onCell(cell);
-        progress.cell(cell);
-      },
-    });
-  } finally {
+  const release = () => {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    progress.done();
-  }
-  const cells: ReportCell[] = result.cells;
-  const report: Report = {
-    schemaVersion: 1,
-    policies: selection.policies,
-    ...(selection.scenarios.length
-      ? { scenarios: selection.scenarios.map((s) => ({ id: s.id, title: s.title, ...(s.kind ? { kind: s.kind } : {}), ...(s.seedRef ? { seedRef: s.seedRef } : {}), file: s.file })) }
-      : {}),
-    cells,
-    summary: summarize(cells),
-    run: {
-      startedAt: new Date(started).toISOString(),
-      durationMs: Date.now() - started,
-      browsers: result.browsers,
-      shard,
-    },
   };
+  return { reporters, progress, abort, release };
+}
+
+/** Writes the reports, the baseline, and says how the run ended: the exit code. */
+function deliver(io: Io, config: ResolvedConfig, output: Output, reporters: ReturnType<typeof startRun>['reporters'], report: Report, result: { backgroundHosts: string[]; interrupted: boolean }): number {
+  const { outDir, baselinePath, updateBaseline, baseline } = output;
+  const reporterIds = config.reporters;
+  const cells = report.cells;
   const comparison = baseline ? compareToBaseline(baseline, report) : null;
   if (comparison && report.run) report.run.regressions = comparison.regressions.map((c) => c.id);
   for (const output of reporters.onEnd(report)) {
@@ -182,5 +223,66 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     io.err(`csp-harness: ${comparison.regressions.length} cell(s) regressed against ${config.baseline}:\n  ${comparison.regressions.map((c) => `${c.id}: ${c.violations.filter((v) => v.disposition === 'enforce').map((v) => `${v.effectiveDirective} blocked ${v.blockedURI}`).join(', ') || c.probe?.detail || c.error || c.status}`).join('\n  ')}`);
     return EXIT_FAIL;
   }
-  return failsRun(cells) ? EXIT_FAIL : EXIT_OK;
+  if (failsRun(cells)) return EXIT_FAIL;
+  // run --site: a finding of severity error (a static nonce, a tag without its nonce) fails the run too.
+  return (report.findings ?? []).some((f) => f.severity === 'error') ? EXIT_FAIL : EXIT_OK;
+}
+
+/** run --site: the user's running server's pages in every browser (runner/siteRun.ts). */
+async function runSiteCommand(args: Parsed, io: Io, catalog: Vendor[], site: SiteArgs, chosen: SiteSelection): Promise<number> {
+  const { config, candidates } = chosen;
+  const output = prepareOutput(args, config);
+  const started = Date.now();
+  const state: { run: ReturnType<typeof startRun> | null } = { run: null };
+  const abort = new AbortController();
+  let result: Awaited<ReturnType<typeof runSite>>;
+  try {
+    result = await runSite({
+      siteUrl: site.siteUrl,
+      site: config.site,
+      pages: site.pages,
+      crawl: site.crawl,
+      candidate: candidates,
+      catalog,
+      vendors: config.vendors,
+      features: config.features,
+      browsers: config.browsers,
+      engines: ENGINES,
+      browserSource: config.browserSource,
+      fixturesRoot: FIXTURES_ROOT,
+      concurrency: config.concurrency,
+      timeoutMs: config.timeoutMs,
+      outDir: output.outDir,
+      screenshots: config.screenshots,
+      signal: abort.signal,
+      onBegin: (total, browsers, pages) => {
+        const run = startRun(io, config, total, abort);
+        state.run = run;
+        io.err(`csp-harness: ${site.siteUrl} seen as ${config.site.origin}: ${pages.length} page${pages.length === 1 ? '' : 's'} (${pages.join(', ')}) × ${config.browsers.length} browser${config.browsers.length === 1 ? '' : 's'}${candidates ? ', under the candidate policy' : ", under the site's own policies"}`);
+        for (const b of browsers) if (b.status === 'missing') io.err(`csp-harness: ${b.id} is not installed: its cells are skipped. Install it with: ${b.install ?? '?'}`);
+        run.reporters.onBegin({ total, browsers: config.browsers, shard: null });
+      },
+      onPage: (cells) => {
+        for (const cell of cells) state.run?.reporters.onCell(cell);
+        if (cells[0]) state.run?.progress.cell(cells[0]);
+      },
+    });
+  } catch (error) {
+    if (error instanceof SiteUnreachableError) throw new UsageError(error.code, error.message);
+    throw error;
+  } finally {
+    state.run?.release();
+    state.run?.progress.done();
+  }
+  const reporters = state.run?.reporters ?? startRun(io, config, 0).reporters;
+  const report: Report = {
+    schemaVersion: 1,
+    policies: candidates ?? [],
+    cells: result.cells,
+    summary: summarize(result.cells),
+    site: result.site,
+    findings: result.findings,
+    run: { startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, browsers: result.browsers, shard: null },
+  };
+  return deliver(io, config, output, reporters, report, result);
 }

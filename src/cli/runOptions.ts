@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserSource } from '../engines/types.ts';
 import { ConfigError, loadConfigFile, resolveConfig, type ResolvedConfig, type UserConfig } from '../runner/config.ts';
-import { PlanError, planForPolicies, planForScenarios, shardCells, type PlannedCell, type Selection } from '../runner/plan.ts';
+import { PlanError, planForPolicies, planForScenarios, selectVendors, shardCells, type PlannedCell, type Selection } from '../runner/plan.ts';
 import { compilePolicySource, PolicySourceError } from '../runner/policySource.ts';
 import { formatScenarioProblem, loadScenarios, type LoadedScenario } from '../runner/scenario.ts';
 import type { DeliveryId, ReportPolicy } from '../shared/vocabulary.ts';
@@ -139,6 +139,30 @@ function scenarioPolicies(s: LoadedScenario): ReportPolicy[] {
     }
     return { value: p.value, delivery: d };
   });
+}
+
+export interface SiteSelection {
+  config: ResolvedConfig;
+  /** The candidate that replaces the site's policies, or null: the site's own. */
+  candidates: ReportPolicy[] | null;
+}
+
+/**
+ * run --site: flags + config file, without planning cells (a site's cells are known only once its pages
+ * have loaded). Vendors and features named are checked against the catalog. Bad input: UsageError.
+ */
+export async function resolveSiteSelection(command: string, args: Parsed, catalog: readonly Vendor[]): Promise<SiteSelection> {
+  const sources = catalogPolicySources(catalog);
+  try {
+    const file = await loadConfigFile(stringOption(args, 'config'), sources.map((s) => s.key));
+    const config = resolveConfig(command, configFromFlags(args, sources), file, sources);
+    selectVendors(catalog, { vendors: config.vendors, features: config.features, params: config.params, browsers: config.browsers });
+    return { config, candidates: candidatePolicies(command, config) };
+  } catch (error) {
+    if (error instanceof PlanError) throw new UsageError(error.code, `${command}: ${error.message}.`);
+    if (error instanceof ConfigError) throw new UsageError(error.code, error.message);
+    throw error;
+  }
 }
 
 /** Flags + config file → the cells to run. Every bad input is a UsageError (exit 2). */

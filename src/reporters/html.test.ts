@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { HTML_CSP, htmlReporter, htmlView, renderHtml, summaryHtml } from './html.ts';
+import { findingsHtml, HTML_CSP, htmlReporter, htmlView, renderHtml, siteHtml, summaryHtml } from './html.ts';
 import { summarizeByVendor } from './summary.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './htmlClient.ts';
 import { cspHash } from './sha256.ts';
-import { EVIL_URI, testReport } from './testReport.ts';
+import { EVIL_URI, siteReport, testReport } from './testReport.ts';
 
 function jsonBlock(html: string, id: string): unknown {
   const match = new RegExp(`<script type="application/json" id="${id}">([^]*?)</script>`).exec(html);
@@ -122,5 +122,93 @@ describe('htmlView: expected failures', () => {
     const other = report.cells.find((c) => c.status === 'fail' && c.outcome === 'unexpected')!;
     const otherRow = htmlView(report).rows.find((r) => Object.values(r.cells).includes(report.cells.indexOf(other)))!;
     expect(otherRow.symbols[other.browser]).not.toContain('(expected)');
+  });
+});
+
+describe('renderHtml: a site run', () => {
+  const report = siteReport();
+  const html = renderHtml(report);
+
+  it('says which server was tested under which origin in the header, escaped', () => {
+    expect(html).toContain('<p id="summary">12 cells: 9 pass, 3 fail, 0 error, 0 skipped</p>\n<p id="site-line">site http://127.0.0.1:3000 (seen as https://www.shop.test): 4 pages, 41 requests answered by the site server — the site&#39;s own policies</p>\n');
+    expect(jsonBlock(html, 'report-data')).toEqual(report);
+  });
+
+  it('puts the findings and the site’s pages after the summary, before the matrix', () => {
+    const order = ['<h2>Summary</h2>', '<table id="vendor-summary">', '<h2>Findings', '<table id="findings">', '<h2>Site pages</h2>', '<h2>Matrix</h2>'].map((s) => html.indexOf(s));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('has one findings row per finding, the page once per page, the severity in words', () => {
+    const out = findingsHtml(report);
+    const rows = [...out.matchAll(/<tr class="finding sev-(\w+)" data-page="([^"]*)" data-kind="([^"]*)">(<th[^>]*><code>([^<]*)<\/code><\/th>)?<td class="severity">([^<]*)<\/td><td><code>[^<]*<\/code><\/td><td>([^<]*)<\/td><td>(.*?)<\/td><\/tr>/g)];
+    expect(rows.map((r) => [r[1], r[2], r[3], r[5] ?? '', r[6]])).toEqual([
+      ['error', '/', 'static-nonce', '/', '✗ error'],
+      ['warning', '/vendor', 'unknown-third-party', '/vendor', '⚠ warning'],
+      ['warning', '/vendor', 'report-only-only', '', '⚠ warning'],
+      ['error', '/missing-nonce', 'nonce-missing', '/missing-nonce', '✗ error'],
+    ]);
+    expect(out).toContain('<th scope="row" rowspan="2"><code>/vendor</code></th>');
+    expect(rows[1]?.[8]).toBe('host <code>cdn.unknown.test</code> · <code>img-src</code> · in chromium, firefox');
+    expect(rows[2]?.[8]).toBe('—');
+    expect(rows[3]?.[7]).toBe('an inline &#60;script&#62; has no nonce: add nonce=&#34;{{nonce}}&#34; | the policy blocks it');
+    expect(out).toContain('<h2>Findings <span class="muted">(2 errors, 2 warnings)</span></h2>');
+  });
+
+  it('lists every page with the site server’s answers and request counts, and flags one never reached', () => {
+    const site = { ...report.site!, pages: [...report.site!.pages, { path: '/lost', statuses: [], requests: 0 }] };
+    const out = siteHtml(site);
+    const rows = [...out.matchAll(/<tr(?: class="never")?><th scope="row"><code>([^<]*)<\/code><\/th><td>([^<]*)<\/td><td>(\d+)/g)].map((r) => [r[1], r[2], Number(r[3])]);
+    expect(rows).toEqual([
+      ['/', '200, 200, 200', 9],
+      ['/checkout', '200, 200, 200', 12],
+      ['/vendor', '200, 200, 200', 11],
+      ['/missing-nonce', '302, 302, 302 → /missing-nonce/', 9],
+      ['/lost', 'never answered', 0],
+    ]);
+    expect(out).toContain('<tr class="never"><th scope="row"><code>/lost</code></th><td>never answered</td><td>0 <strong>(never reached the site server)</strong></td></tr>');
+  });
+
+  it('names matrix rows by page, keeps two pages of one vendor feature apart, and says so in the heading', () => {
+    const view = htmlView(report);
+    expect(view.rowHeading).toBe('page · vendor · feature');
+    const messenger = view.rows.filter((r) => r.vendor === 'genesys');
+    expect(messenger.map((r) => [r.label, r.page, r.symbols.firefox])).toEqual([
+      ['/ · genesys · messenger', '/', '✓'],
+      ['/vendor · genesys · messenger', '/vendor', '✗ img-src'],
+    ]);
+    expect(htmlView(testReport()).rowHeading).toBe('vendor / feature');
+  });
+
+  it('summarises the site’s pages as pages', () => {
+    const out = summaryHtml(report);
+    expect(out).toContain('<th scope="row">site</th><td>chromium</td><td>3 of 4 pages</td><td><ul><li><b>/missing-nonce</b>: script-src-elem</li></ul>');
+    expect(out).toContain('<li><b>messenger on /vendor</b>: img-src</li>');
+  });
+
+  it('cannot be broken out of by a page, a finding or the site', () => {
+    const hostile = siteReport();
+    const evil = '</script><script>alert(1)</script><!--"\'<marquee>';
+    hostile.findings![0]!.detail = evil;
+    hostile.findings![0]!.page = evil;
+    hostile.findings![0]!.host = evil;
+    hostile.site!.url = evil;
+    hostile.site!.pages[0]!.path = evil;
+    hostile.site!.pages[0]!.redirectedTo = evil;
+    hostile.cells[0]!.page = evil;
+    const out = renderHtml(hostile);
+    expect(out.match(/<script/g)).toHaveLength(4);
+    expect(out).not.toContain('<marquee>');
+    expect(out).not.toContain(evil);
+    expect(jsonBlock(out, 'report-data')).toEqual(hostile);
+  });
+
+  it('has no findings or site sections without them', () => {
+    const plain = renderHtml(testReport());
+    expect(plain).not.toMatch(/id="(findings|site-pages|site-line)"/);
+    const r = siteReport();
+    r.findings = [];
+    expect(findingsHtml(r)).toBe('');
   });
 });

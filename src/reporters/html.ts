@@ -1,10 +1,11 @@
 // One self-contained HTML file: the report JSON inlined, rendered by an inline script, nothing fetched.
 import { escapeHtml, jsonForScript } from './escape.ts';
-import { buildMatrix, cellSymbol, disagreementNotes, oracleSymbol, rowLabel, rowMark, summaryLine } from './matrix.ts';
-import type { BrowserId, Report } from './model.ts';
+import { buildMatrix, cellSymbol, disagreementNotes, oracleSymbol, rowHeading, rowLabel, rowMark, summaryLine } from './matrix.ts';
+import type { BrowserId, Report, ReportSite } from './model.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './htmlClient.ts';
 import { cspHash } from './sha256.ts';
-import { summarizeByVendor } from './summary.ts';
+import { findingBrowsers, findingCounts, findingsByPage, pageAnswers, siteLine } from './site.ts';
+import { featureLabel, featureNoun, summarizeByVendor } from './summary.ts';
 import type { Reporter } from './types.ts';
 
 export interface HtmlOptions {
@@ -20,10 +21,14 @@ export interface HtmlOptions {
 export interface HtmlView {
   summary: string;
   browsers: BrowserId[];
+  /** The first column's heading: `vendor / feature`, or `page · vendor · feature` in a site run. */
+  rowHeading: string;
   rows: {
     key: string;
     label: string;
     vendor: string;
+    /** `run --site`: the page of the user's site the row's cells loaded. */
+    page: string | null;
     /** Index into `report.cells`, by browser. */
     cells: Partial<Record<BrowserId, number>>;
     symbols: Partial<Record<BrowserId, string>>;
@@ -40,6 +45,7 @@ export function htmlView(report: Report): HtmlView {
   return {
     summary: summaryLine(report),
     browsers: matrix.browsers,
+    rowHeading: rowHeading(matrix),
     rows: matrix.rows.map((row) => {
       const cells: Partial<Record<BrowserId, number>> = {};
       const symbols: Partial<Record<BrowserId, string>> = {};
@@ -54,6 +60,7 @@ export function htmlView(report: Report): HtmlView {
         key: row.key.replace(/\u0000/g, '/'),
         label: rowLabel(row, matrix),
         vendor: row.vendor,
+        page: row.page,
         cells,
         symbols,
         oracle: oracleSymbol(row.oracle),
@@ -79,7 +86,7 @@ export function summaryHtml(report: Report): string {
         const why = f.class === 'error' ? 'error' : f.directives.length ? f.directives.join(', ') : 'no violation (the feature did not work)';
         const fix = f.fixes.length ? ` — fix: <code>${escapeHtml(f.fixes[0]!)}</code>` : '';
         const mark = f.class === 'unexpected' ? '<strong>⚠ unexpected</strong> ' : '';
-        return `<li>${mark}<b>${escapeHtml(f.feature)}</b>: ${escapeHtml(why)}${fix}</li>`;
+        return `<li>${mark}<b>${escapeHtml(featureLabel(s.vendor, f))}</b>: ${escapeHtml(why)}${fix}</li>`;
       })
       .join('');
     const seedOf = new Map((report.scenarios ?? []).map((sc) => [sc.id, sc]));
@@ -87,11 +94,45 @@ export function summaryHtml(report: Report): string {
       const sc = seedOf.get(id);
       return `<code>${escapeHtml(id)}</code>${sc?.seedRef ? ` (seed ${escapeHtml(sc.seedRef)}${sc.kind ? `, ${escapeHtml(sc.kind)}` : ''})` : ''}`;
     };
-    const reproduced = reproductions.map((f) => `<li><b>${escapeHtml(f.feature)}</b> reproduces ${f.reproduces.map(named).join(', ')}: ${escapeHtml(f.directives.join(', ') || 'fails as expected')}</li>`).join('');
+    const reproduced = reproductions.map((f) => `<li><b>${escapeHtml(featureLabel(s.vendor, f))}</b> reproduces ${f.reproduces.map(named).join(', ')}: ${escapeHtml(f.directives.join(', ') || 'fails as expected')}</li>`).join('');
     const cls = s.unexpected > 0 ? ' class="unexpected"' : '';
-    return `<tr${cls}><th scope="row">${escapeHtml(s.vendor)}</th><td>${escapeHtml(s.browser)}</td><td>${s.working} of ${s.features.length}${s.unexpected ? ` <strong>· ${s.unexpected} unexpected</strong>` : ''}</td><td>${breaks ? `<ul>${breaks}</ul>` : '—'}</td><td>${reproduced ? `<ul>${reproduced}</ul>` : '—'}</td></tr>`;
+    return `<tr${cls}><th scope="row">${escapeHtml(s.vendor)}</th><td>${escapeHtml(s.browser)}</td><td>${s.working} of ${s.features.length} ${featureNoun(s.vendor, s.features.length)}${s.unexpected ? ` <strong>· ${s.unexpected} unexpected</strong>` : ''}</td><td>${breaks ? `<ul>${breaks}</ul>` : '—'}</td><td>${reproduced ? `<ul>${reproduced}</ul>` : '—'}</td></tr>`;
   });
   return `<table id="vendor-summary"><thead><tr><th scope="col">vendor</th><th scope="col">engine</th><th scope="col">features working</th><th scope="col">what breaks, and the smallest fix</th><th scope="col">expected failures (reproductions)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/**
+ * `run --site`'s findings, by page: one table row each, the severity in words beside its colour, and
+ * the host, directive and browsers when the finding names them. '' when the report has none.
+ */
+export function findingsHtml(report: Report): string {
+  const groups = findingsByPage(report);
+  if (groups.length === 0) return '';
+  const rows = groups.flatMap((group) =>
+    group.findings.map((f, i) => {
+      const where: string[] = [];
+      if (f.host) where.push(`host <code>${escapeHtml(f.host)}</code>`);
+      if (f.directive) where.push(`<code>${escapeHtml(f.directive)}</code>`);
+      const browsers = findingBrowsers(f);
+      if (browsers) where.push(escapeHtml(browsers));
+      const severity = f.severity === 'error' ? '✗ error' : '⚠ warning';
+      const page = i === 0 ? `<th scope="row" rowspan="${group.findings.length}"><code>${escapeHtml(group.page)}</code></th>` : '';
+      return `<tr class="finding sev-${f.severity === 'error' ? 'error' : 'warning'}" data-page="${escapeHtml(group.page)}" data-kind="${escapeHtml(f.kind)}">${page}<td class="severity">${severity}</td><td><code>${escapeHtml(f.kind)}</code></td><td>${escapeHtml(f.detail)}</td><td>${where.length ? where.join(' · ') : '—'}</td></tr>`;
+    }),
+  );
+  const counts = escapeHtml(findingCounts(groups.flatMap((g) => g.findings)));
+  return `<h2>Findings <span class="muted">(${counts})</span></h2>
+<table id="findings"><thead><tr><th scope="col">page</th><th scope="col">severity</th><th scope="col">kind</th><th scope="col">what was seen, and what to do</th><th scope="col">host · directive · browsers</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** `run --site`: every page with what the site server answered (the server and origin are in the header). */
+export function siteHtml(site: ReportSite): string {
+  const rows = site.pages.map((page) => {
+    const never = page.requests === 0 ? ' class="never"' : '';
+    return `<tr${never}><th scope="row"><code>${escapeHtml(page.path)}</code></th><td>${escapeHtml(pageAnswers(page))}</td><td>${page.requests}${page.requests === 0 ? ' <strong>(never reached the site server)</strong>' : ''}</td></tr>`;
+  });
+  return `<h2>Site pages</h2>
+<table id="site-pages"><thead><tr><th scope="col">page</th><th scope="col">document answered (status, in order)</th><th scope="col">requests answered</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif' };
@@ -137,7 +178,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 <header>
 <h1>${escapeHtml(title)}</h1>
 <p id="summary">${escapeHtml(summaryLine(report))}</p>
-<p id="run" class="muted"></p>
+${report.site ? `<p id="site-line">${escapeHtml(siteLine(report.site))}</p>\n` : ''}<p id="run" class="muted"></p>
 <details id="policies-box"${report.policies.length <= 3 ? ' open' : ''}><summary>${report.policies.length === 1 ? '1 policy' : `${report.policies.length} policies`}</summary><div id="policies"></div></details>
 <noscript><p>This report draws itself with JavaScript; report.json holds the same data.</p></noscript>
 </header>
@@ -151,7 +192,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 <div id="layout">
 <main>
 <h2>Summary</h2>
-${summaryHtml(report)}
+${[summaryHtml(report), findingsHtml(report), report.site ? siteHtml(report.site) : ''].filter(Boolean).join('\n')}
 <h2>Matrix</h2>
 <table id="matrix"><thead></thead><tbody></tbody></table>
 <p class="muted">✓ pass · ✗ blocked by · ! error · – skipped · red: unexpected · ≠ engines disagree · ≠spec an engine contradicts the spec. Click a cell for its evidence.</p>

@@ -27,7 +27,9 @@ button.row-label { font: inherit; font-weight: 600; text-align: left; border: 0;
 button.row-label:hover, button.row-label:focus { text-decoration: underline; }
 .side-by-side { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 12px; }
 .side-by-side figure { margin: 0; } .side-by-side img { max-width: 100%; border: 1px solid var(--line); }
-#vendor-summary td, #vendor-summary th { white-space: normal; vertical-align: top; }
+#vendor-summary td, #vendor-summary th, #findings td, #findings th { white-space: normal; vertical-align: top; }
+#findings tr.sev-error td.severity { color: var(--fail); font-weight: 600; } #findings tr.sev-warning td.severity { color: var(--error); }
+#site-pages tr.never td { color: var(--fail); }
 #vendor-summary tr.unexpected th, #vendor-summary tr.unexpected td { box-shadow: inset 3px 0 0 var(--fail); }
 #vendor-summary tr.unexpected strong { color: var(--fail); }
 td.selected button { outline: 2px solid Highlight; }
@@ -88,7 +90,7 @@ export const HTML_SCRIPT = String.raw`
     return button;
   }
 
-  var head = el('tr', null, [el('th', { text: 'vendor / feature' })]);
+  var head = el('tr', null, [el('th', { text: view.rowHeading || 'vendor / feature' })]);
   view.browsers.forEach(function (b) { head.appendChild(el('th', { 'data-browser': b, text: b })); });
   head.appendChild(el('th', { text: 'spec' }));
   head.appendChild(el('th', { text: '' }));
@@ -203,6 +205,12 @@ export const HTML_SCRIPT = String.raw`
     return path.split('/').map(encodeURIComponent).join('/');
   }
 
+  // As the matrix names rows (matrix.ts rowName): a page of the user's site by its path.
+  function cellName(cell) {
+    if (cell.page === undefined) return cell.vendor + '/' + cell.feature;
+    return cell.vendor === 'site' ? cell.page : cell.page + ' \u00b7 ' + cell.vendor + ' \u00b7 ' + cell.feature;
+  }
+
   function section(title, children) { return el('section', null, [el('h3', { text: title })].concat(children)); }
 
   function screenshotOf(cell) {
@@ -249,9 +257,11 @@ export const HTML_SCRIPT = String.raw`
     box.setAttribute('data-cell-id', cell.id);
     openCell = cell.id;
     writeHash();
-    box.appendChild(el('h2', { text: cell.vendor + '/' + cell.feature + ' — ' + cell.browser + ' ' + cell.browserVersion }));
-    var facts = [['cell', cell.id], ['status', cell.status], ['expected', cell.expected || 'none'], ['outcome', cell.outcome || 'none'],
-      ['duration', cell.durationMs + ' ms']];
+    box.appendChild(el('h2', { text: cellName(cell) + ' — ' + cell.browser + ' ' + cell.browserVersion }));
+    var facts = [['cell', cell.id]];
+    if (cell.page !== undefined) facts.push(['page', cell.page]);
+    facts = facts.concat([['status', cell.status], ['expected', cell.expected || 'none'], ['outcome', cell.outcome || 'none'],
+      ['duration', cell.durationMs + ' ms']]);
     var params = Object.keys(cell.params).map(function (k) { return k + '=' + cell.params[k]; }).join(' ');
     if (params) facts.push(['params', params]);
     if (cell.scenario) facts.push(['scenario', cell.scenario]);

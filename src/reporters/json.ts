@@ -1,6 +1,17 @@
 // report.json (cli.md's contract) and its reader for --baseline and shard merging.
 import { BROWSERS, DELIVERIES, summarize } from './model.ts';
-import type { BrowserId, CellStatus, Report, ReportCell, ReportPolicy, ReportViolation } from './model.ts';
+import type {
+  BrowserId,
+  CellStatus,
+  FindingKind,
+  Report,
+  ReportCell,
+  ReportFinding,
+  ReportPolicy,
+  ReportSite,
+  ReportSitePage,
+  ReportViolation,
+} from './model.ts';
 import type { Reporter } from './types.ts';
 
 /** Pretty, two spaces, trailing newline: stable enough to diff and to commit as a baseline. */
@@ -19,6 +30,7 @@ class ShapeError extends Error {}
 type Json = Record<string, unknown>;
 
 const STATUSES: readonly CellStatus[] = ['pass', 'fail', 'error', 'skipped'];
+
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -44,6 +56,10 @@ function array(value: unknown, path: string): unknown[] {
 
 function string(value: unknown, path: string): string {
   return typeof value === 'string' ? value : fail(path, 'a string', value);
+}
+
+function number(value: unknown, path: string): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fail(path, 'a number', value);
 }
 
 function oneOf<const T extends string>(value: unknown, options: readonly T[], path: string): T {
@@ -80,6 +96,8 @@ function cell(value: unknown, path: string): ReportCell {
   const browser: BrowserId = oneOf(c.browser, BROWSERS, `${path}.browser`);
   const status = oneOf(c.status, STATUSES, `${path}.status`);
   const paramPart = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(',');
+  // Validated, and kept absent when absent: a report without it reads back equal.
+  if (c.page !== undefined) string(c.page, `${path}.page`);
   return {
     ...c,
     // Reports written before cells carried ids get the id the runner would give them.
@@ -138,6 +156,48 @@ function run(value: unknown): NonNullable<Report['run']> {
   return result;
 }
 
+function sitePage(value: unknown, path: string): ReportSitePage {
+  const p = object(value, path);
+  const page: ReportSitePage = {
+    ...p,
+    path: string(p.path, `${path}.path`),
+    statuses: optional(p.statuses, (x) => array(x, `${path}.statuses`), []).map((s, i) => number(s, `${path}.statuses[${i}]`)),
+    requests: optional(p.requests, (x) => number(x, `${path}.requests`), 0),
+  };
+  if (p.redirectedTo !== undefined) page.redirectedTo = string(p.redirectedTo, `${path}.redirectedTo`);
+  return page;
+}
+
+function site(value: unknown): ReportSite {
+  const s = object(value, 'site');
+  return {
+    ...s,
+    url: string(s.url, 'site.url'),
+    origin: string(s.origin, 'site.origin'),
+    policy: optional(s.policy, (x) => oneOf(x, ['site', 'candidate'], 'site.policy'), 'site'),
+    requests: optional(s.requests, (x) => number(x, 'site.requests'), 0),
+    pages: optional(s.pages, (x) => array(x, 'site.pages'), []).map((p, i) => sitePage(p, `site.pages[${i}]`)),
+  };
+}
+
+function finding(value: unknown, path: string): ReportFinding {
+  const f = object(value, path);
+  const out: ReportFinding = {
+    ...f,
+    page: string(f.page, `${path}.page`),
+    // Any kind: the contract may grow, and a newer run's report must still read (and merge).
+    kind: string(f.kind, `${path}.kind`) as FindingKind,
+    severity: oneOf(f.severity, ['error', 'warning'], `${path}.severity`),
+    detail: string(f.detail, `${path}.detail`),
+  };
+  if (f.host !== undefined) out.host = string(f.host, `${path}.host`);
+  if (f.directive !== undefined) out.directive = string(f.directive, `${path}.directive`);
+  if (f.browsers !== undefined) {
+    out.browsers = array(f.browsers, `${path}.browsers`).map((b, i) => oneOf(b, BROWSERS, `${path}.browsers[${i}]`));
+  }
+  return out;
+}
+
 /** Reads a report.json loosely (unknown fields kept, absent optional ones defaulted); never throws. */
 export function parseReport(text: string): ParseReportResult {
   let data: unknown;
@@ -160,6 +220,8 @@ export function parseReport(text: string): ParseReportResult {
       summary: summarize(cells),
     };
     if (root.run !== undefined) report.run = run(root.run);
+    if (root.site !== undefined) report.site = site(root.site);
+    if (root.findings !== undefined) report.findings = array(root.findings, 'findings').map((f, i) => finding(f, `findings[${i}]`));
     return { ok: true, report };
   } catch (error) {
     if (error instanceof ShapeError) return { ok: false, error: error.message };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderJunit } from './junit.ts';
 import type { ReportCell } from './model.ts';
 import { summarize } from './model.ts';
-import { EVIL_URI, testReport } from './testReport.ts';
+import { EVIL_URI, siteReport, testReport } from './testReport.ts';
 import { parseXmlStrict } from './testXml.ts';
 import type { XmlElement } from './testXml.ts';
 
@@ -122,5 +122,27 @@ describe('renderJunit', () => {
     const message = testcases(parsed).find((t) => t.children[0]?.name === 'failure')?.children[0]?.attributes.message ?? '';
     expect(message).toContain(']]><!--&amp;"\'');
     expect(message).toContain('\\u{0}');
+  });
+});
+
+describe('renderJunit: a site run', () => {
+  const root = parseXmlStrict(renderJunit(siteReport()));
+
+  it('is well-formed, and names each test by its page', () => {
+    checkJunitSchema(root);
+    const chromium = root.children.find((s) => s.attributes.name === 'chromium')!;
+    expect(chromium.children.filter((c) => c.name === 'testcase').map((t) => `${t.attributes.classname} | ${t.attributes.name}`)).toEqual([
+      'site | site / [chromium]',
+      'genesys.messenger | site / genesys messenger [chromium]',
+      'site | site /checkout [chromium]',
+      'genesys.messenger | site /vendor genesys messenger [chromium]',
+      'site | site /vendor [chromium]',
+      'site | site /missing-nonce [chromium]',
+    ]);
+  });
+
+  it('fails the page or vendor feature that failed, by name', () => {
+    const failed = testcases(root).filter((t) => t.children[0]?.name === 'failure').map((t) => t.attributes.name);
+    expect(failed).toEqual(['site /missing-nonce [chromium]', 'site /vendor genesys messenger [firefox]', 'site /missing-nonce [firefox]']);
   });
 });

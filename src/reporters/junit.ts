@@ -1,6 +1,6 @@
 // JUnit XML: one testsuite per browser, one testcase per cell; only outcomes that fail the run fail here.
 import { escapeXml } from './escape.ts';
-import { buildMatrix, isProblem, oracleSymbol } from './matrix.ts';
+import { buildMatrix, cellPage, isProblem, oracleSymbol, SITE_VENDOR } from './matrix.ts';
 import type { Report, ReportCell } from './model.ts';
 import type { Reporter } from './types.ts';
 
@@ -37,9 +37,15 @@ function countAttrs(c: Counts): string {
   return `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${seconds(c.ms)}"`;
 }
 
+/**
+ * `chromium [embed=external]`; a site run's cell is named by its page, which its classname cannot
+ * hold: `site /checkout [chromium]`, `site /vendor genesys messenger [chromium]`.
+ */
 function testName(cell: ReportCell, showPolicy: boolean): string {
   const params = Object.entries(cell.params).map(([k, v]) => `${k}=${v}`).join(' ');
-  let name = cell.browser;
+  const page = cellPage(cell);
+  let name: string = cell.browser;
+  if (page !== null) name = `${SITE_VENDOR} ${page}${cell.vendor === SITE_VENDOR ? '' : ` ${cell.vendor} ${cell.feature}`} [${cell.browser}]`;
   if (params) name += ` [${params}]`;
   if (showPolicy && cell.policyIndex !== undefined) name += ` policy ${cell.policyIndex + 1}`;
   if (cell.scenario) name += ` (${cell.scenario})`;
@@ -77,8 +83,13 @@ export function cellDetail(cell: ReportCell): string {
   return lines.join('\n');
 }
 
+/** `genesys.icons`; a page of the user's site is of class `site` (its path would read as a package). */
+function className(cell: ReportCell): string {
+  return cell.vendor === SITE_VENDOR ? SITE_VENDOR : `${cell.vendor}.${cell.feature}`;
+}
+
 function testcase(cell: ReportCell, showPolicy: boolean): string {
-  const open = `    <testcase name="${attr(testName(cell, showPolicy))}" classname="${attr(`${cell.vendor}.${cell.feature}`)}" time="${seconds(cell.durationMs)}"`;
+  const open = `    <testcase name="${attr(testName(cell, showPolicy))}" classname="${attr(className(cell))}" time="${seconds(cell.durationMs)}"`;
   const detail = escapeXml(cellDetail(cell));
   switch (kind(cell)) {
     case 'error':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from './markdown.ts';
-import { EVIL_URI, testReport } from './testReport.ts';
+import { EVIL_URI, siteReport, testReport } from './testReport.ts';
 
 /** Splits a GFM table row on unescaped pipes (what GitHub does before inline parsing). */
 function cells(line: string): string[] {
@@ -8,9 +8,12 @@ function cells(line: string): string[] {
   return line.slice(1, -1).split(/(?<!\\)\|/).map((c) => c.trim());
 }
 
-function table(markdown: string): string[][] {
+/** The first table, or the first after the line `after`. */
+function table(markdown: string, after?: string): string[][] {
   const lines = markdown.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('|'));
+  const from = after === undefined ? -1 : lines.indexOf(after);
+  if (after !== undefined) expect(from).toBeGreaterThanOrEqual(0);
+  const start = lines.findIndex((l, i) => l.startsWith('|') && i > from);
   const rows: string[] = [];
   for (let i = start; i < lines.length && lines[i]?.startsWith('|'); i++) rows.push(lines[i] ?? '');
   return rows.map(cells);
@@ -59,5 +62,54 @@ describe('renderMarkdown: the summary by vendor and engine', () => {
     const items = summary.split('\n').filter((l) => l.startsWith('- '));
     expect(items[0]).toMatch(/^- ⚠️ \*\*velaro\*\* on chromium: 3 of 4 features work — breaks: ⚠️ unexpected styles \(`style-src-attr`; fix `style-src 'self' 'unsafe-inline'`\)$/);
     expect(items.at(-1)).toBe('- every feature works as expected: genesys on chromium (1 expected failure reproduced) · genesys on firefox (1 expected failure reproduced) · genesys on webkit (1 expected failure reproduced)');
+  });
+});
+
+describe('renderMarkdown: a site run', () => {
+  const md = renderMarkdown(siteReport());
+
+  it('says which server was tested, under which origin, right under the summary', () => {
+    expect(md).toContain("**12 cells: 9 pass, 3 fail, 0 error, 0 skipped**\n\nsite http://127.0.0.1:3000 \\(seen as https://www.shop.test\\): 4 pages, 41 requests answered by the site server — the site's own policies\n");
+  });
+
+  it('names matrix rows by page, two pages of one vendor feature two rows', () => {
+    const [header, , ...rows] = table(md);
+    expect(header?.[0]).toBe('page · vendor · feature');
+    expect(rows.map((r) => r[0])).toEqual(['/', '/ · genesys · messenger', '/checkout', '/vendor · genesys · messenger', '/vendor', '/missing-nonce']);
+    expect(rows[3]).toEqual(['/vendor · genesys · messenger', '✓', '✗ img-src', '', '≠']);
+    expect(md).toContain('- **/vendor · genesys · messenger** on firefox\n  - `img-src` blocked `https://api.mypurecloud.com/x.png`');
+  });
+
+  it('lists the findings in a valid table after the matrix: page, severity in words, kind, detail', () => {
+    expect(md.indexOf('### Findings (2 errors, 2 warnings)')).toBeGreaterThan(md.indexOf('| /missing-nonce |'));
+    const [header, separator, ...rows] = table(md, '### Findings (2 errors, 2 warnings)');
+    expect(header).toEqual(['page', 'severity', 'kind', 'detail']);
+    for (const row of [separator, ...rows]) expect(row).toHaveLength(4);
+    expect(rows.map((r) => [r[0], r[1], r[2]])).toEqual([
+      ['`/`', '❌ **error**', '`static-nonce`'],
+      ['`/vendor`', '⚠️ warning', '`unknown-third-party`'],
+      ['`/vendor`', '⚠️ warning', '`report-only-only`'],
+      ['`/missing-nonce`', '❌ **error**', '`nonce-missing`'],
+    ]);
+    // The detail's pipe and markup are escaped: the row stays four cells and shows them as text.
+    expect(rows[3]?.[3]).toBe('an inline \\<script\\> has no nonce: add nonce="{{nonce}}" \\| the policy blocks it (in chromium)');
+    expect(rows[1]?.[3]).toMatch(/ \(`cdn\.unknown\.test` · `img-src` · in chromium, firefox\)$/);
+  });
+
+  it('summarises the site’s pages as pages, and a vendor feature by the page that loaded it', () => {
+    const items = md.slice(0, md.indexOf('| page')).split('\n').filter((l) => l.startsWith('- '));
+    expect(items).toEqual([
+      '- **site** on chromium: 3 of 4 pages work — breaks: /missing-nonce (`script-src-elem`)',
+      '- **site** on firefox: 3 of 4 pages work — breaks: /missing-nonce (`script-src-elem`)',
+      '- **genesys** on firefox: 1 of 2 features work — breaks: messenger on /vendor (`img-src`)',
+      '- every feature works as expected: genesys on chromium',
+    ]);
+  });
+
+  it('has no findings or site lines for a report without them', () => {
+    expect(renderMarkdown(testReport())).not.toMatch(/### Findings|^site /m);
+    const r = siteReport();
+    r.findings = [];
+    expect(renderMarkdown(r)).not.toContain('### Findings');
   });
 });

@@ -6,13 +6,15 @@ import {
   disagreementNotes,
   isProblem,
   oracleSymbol,
+  rowHeading,
   rowLabel,
   rowMark,
   summaryLine,
 } from './matrix.ts';
 import type { Matrix, MatrixRow } from './matrix.ts';
-import type { Report, ReportCell } from './model.ts';
-import { summarizeByVendor } from './summary.ts';
+import type { Report, ReportCell, ReportFinding } from './model.ts';
+import { findingBrowsers, findingCounts, findingsByPage, siteLine } from './site.ts';
+import { featureLabel, featureNoun, summarizeByVendor } from './summary.ts';
 import type { Reporter } from './types.ts';
 
 /** Per vendor × engine, what breaks (unexpected first, loud); reproductions counted apart. */
@@ -29,9 +31,9 @@ function summaryItems(report: Report): string[] {
       continue;
     }
     const what = broken
-      .map((f) => `${f.class === 'unexpected' ? '⚠️ unexpected ' : ''}${mdText(f.feature)} (${f.class === 'error' ? 'error' : f.directives.map((d) => mdCode(d)).join(', ') || 'no violation'}${f.fixes[0] ? `; fix ${mdCode(f.fixes[0])}` : ''})`)
+      .map((f) => `${f.class === 'unexpected' ? '⚠️ unexpected ' : ''}${mdText(featureLabel(s.vendor, f))} (${f.class === 'error' ? 'error' : f.directives.map((d) => mdCode(d)).join(', ') || 'no violation'}${f.fixes[0] ? `; fix ${mdCode(f.fixes[0])}` : ''})`)
       .join(', ');
-    items.push(`- ${s.unexpected ? '⚠️ ' : ''}**${mdText(s.vendor)}** on ${s.browser}: ${s.working} of ${s.features.length} features work — breaks: ${what}${repro}`);
+    items.push(`- ${s.unexpected ? '⚠️ ' : ''}**${mdText(s.vendor)}** on ${s.browser}: ${s.working} of ${s.features.length} ${featureNoun(s.vendor, s.features.length)} work — breaks: ${what}${repro}`);
   }
   if (fine.length) items.push(`- every feature works as expected: ${fine.join(' · ')}`);
   return items;
@@ -39,6 +41,35 @@ function summaryItems(report: Report): string[] {
 
 function tableRow(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
+}
+
+/** Host, directive and browsers, when a finding names them: `` `cdn.x.test` · `img-src` · in chromium ``. */
+function findingWhere(finding: ReportFinding): string {
+  const parts: string[] = [];
+  if (finding.host) parts.push(mdCode(finding.host, true));
+  if (finding.directive) parts.push(mdCode(finding.directive, true));
+  const browsers = findingBrowsers(finding);
+  if (browsers) parts.push(mdText(browsers));
+  return parts.join(' · ');
+}
+
+/** `run --site`'s findings, one table row each, by page; the severity in words (bold for an error). */
+function findingsSection(report: Report): string[] {
+  const groups = findingsByPage(report);
+  if (groups.length === 0) return [];
+  const all = groups.flatMap((g) => g.findings);
+  const rows = groups.flatMap((group) =>
+    group.findings.map((f) => {
+      const where = findingWhere(f);
+      return tableRow([
+        mdCode(group.page, true),
+        f.severity === 'error' ? '❌ **error**' : '⚠️ warning',
+        mdCode(f.kind, true),
+        `${mdText(f.detail)}${where ? ` (${where})` : ''}`,
+      ]);
+    }),
+  );
+  return [`### Findings (${findingCounts(all)})`, '', tableRow(['page', 'severity', 'kind', 'detail']), tableRow(['---', '---', '---', '---']), ...rows, ''];
 }
 
 function symbolCell(cell: ReportCell | undefined): string {
@@ -90,12 +121,14 @@ function failureItems(matrix: Matrix, row: MatrixRow): string[] {
 
 export function renderMarkdown(report: Report): string {
   const matrix = buildMatrix(report);
-  const out: string[] = ['## csp-harness', '', `**${mdText(summaryLine(report))}**`, '', ...summaryItems(report), ''];
+  const out: string[] = ['## csp-harness', '', `**${mdText(summaryLine(report))}**`, ''];
+  if (report.site) out.push(mdText(siteLine(report.site)), '');
+  out.push(...summaryItems(report), '');
   for (const [i, policy] of report.policies.entries()) {
     out.push(`Policy ${report.policies.length > 1 ? `${i + 1} ` : ''}(${policy.delivery}): ${mdCode(policy.value)}`, '');
   }
 
-  const header = ['vendor / feature', ...matrix.browsers, 'spec', 'differs'];
+  const header = [rowHeading(matrix), ...matrix.browsers, 'spec', 'differs'];
   out.push(tableRow(header), tableRow(header.map((_, i) => (i === 0 ? '---' : ':---:'))));
   for (const row of matrix.rows) {
     out.push(
@@ -108,6 +141,7 @@ export function renderMarkdown(report: Report): string {
     );
   }
   out.push('', '✓ pass · ✗ blocked by · ! error · – skipped · ⚠️ unexpected · ≠ engines disagree · ≠spec an engine contradicts the spec', '');
+  out.push(...findingsSection(report));
 
   // Expected failures are the point of a failing-by-design scenario; they still belong here with their fix.
   const failures = matrix.rows.flatMap((row) => failureItems(matrix, row));

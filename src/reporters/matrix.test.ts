@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildMatrix, cellSymbol, disagreementNotes, oracleSymbol, rowLabel, rowMark, summaryLine } from './matrix.ts';
+import { buildMatrix, cellPage, cellSymbol, disagreementNotes, oracleSymbol, rowHeading, rowLabel, rowMark, rowName, summaryLine } from './matrix.ts';
 import type { ReportCell } from './model.ts';
-import { testReport } from './testReport.ts';
+import { siteReport, testReport } from './testReport.ts';
 
 const report = testReport();
 const matrix = buildMatrix(report);
@@ -79,5 +79,61 @@ describe('symbols', () => {
 
   it('summary line', () => {
     expect(summaryLine(report)).toBe('18 cells: 6 pass, 10 fail, 1 error, 1 skipped — 5 unexpected');
+  });
+});
+
+describe('buildMatrix: a site run (rows by page)', () => {
+  const site = siteReport();
+  const m = buildMatrix(site);
+
+  it('keeps two pages that load the same vendor feature as two rows, named by page', () => {
+    expect(m.showPage).toBe(true);
+    expect(m.rows.map((r) => rowLabel(r, m))).toEqual([
+      '/',
+      '/ · genesys · messenger',
+      '/checkout',
+      '/vendor · genesys · messenger',
+      '/vendor',
+      '/missing-nonce',
+    ]);
+    const messenger = m.rows.filter((r) => r.vendor === 'genesys' && r.feature === 'messenger');
+    expect(messenger.map((r) => [r.page, r.cells.firefox?.id])).toEqual([
+      ['/', 'site///genesys/messenger/firefox'],
+      ['/vendor', 'site//vendor/genesys/messenger/firefox'],
+    ]);
+    // Only the /vendor row holds the failing firefox cell: merged rows would have shown it on both.
+    expect(messenger.map((r) => rowMark(r))).toEqual(['', '≠']);
+    expect(new Set(m.rows.map((r) => r.key)).size).toBe(m.rows.length);
+  });
+
+  it('leaves the keys of rows without a page as they were, and a page key apart from them', () => {
+    const plain = buildMatrix(testReport());
+    expect(plain.showPage).toBe(false);
+    expect(plain.rows.find((r) => r.feature === 'widget')?.key).toBe('\u0000velaro\u0000widget\u0000embed=external\u0000');
+    expect(m.rows.find((r) => r.page === '/vendor' && r.vendor === 'genesys')?.key).toBe('\u0000/vendor\u0000genesys\u0000messenger\u0000\u0000');
+  });
+
+  it.each<[string, { page?: string; vendor: string; feature: string }, string | null, string]>([
+    ['a vendor cell outside a site run', { vendor: 'genesys', feature: 'icons' }, null, 'genesys/icons'],
+    ['a page of the site', { page: '/checkout', vendor: 'site', feature: '/checkout' }, '/checkout', '/checkout'],
+    ['a vendor feature a page contacted', { page: '/vendor', vendor: 'genesys', feature: 'messenger' }, '/vendor', '/vendor · genesys · messenger'],
+    ['a site cell without a page (hand-written): its feature is the page', { vendor: 'site', feature: '/cart?step=2' }, '/cart?step=2', '/cart?step=2'],
+  ])('%s', (_name, cell, page, name) => {
+    expect(cellPage(cell)).toBe(page);
+    expect(rowName({ page, vendor: cell.vendor, feature: cell.feature })).toBe(name);
+  });
+
+  it('heads the first column by what names the rows', () => {
+    expect(rowHeading(m)).toBe('page · vendor · feature');
+    expect(rowHeading(buildMatrix(testReport()))).toBe('vendor / feature');
+  });
+
+  it('shows varying params of a vendor feature after its page, and the policy and scenario as elsewhere', () => {
+    const r = siteReport();
+    for (const c of r.cells) if (c.vendor === 'genesys') c.params = { region: c.page === '/' ? 'us-east-1' : 'eu-central-1' };
+    r.cells.push(...r.cells.filter((c) => c.page === '/checkout').map((c) => ({ ...c, id: `${c.id}/2`, policyIndex: 1 })));
+    const mm = buildMatrix(r);
+    expect(mm.rows.map((x) => rowLabel(x, mm))).toContain('/vendor · genesys · messenger region=eu-central-1');
+    expect(mm.rows.map((x) => rowLabel(x, mm))).toContain('/checkout policy 2');
   });
 });

@@ -5,6 +5,8 @@ import type { BrowserId, OracleVerdict, Report, ReportCell } from './model.ts';
 export interface MatrixRow {
   key: string;
   scenario: string | null;
+  /** `run --site`: the page of the user's site the row's cells loaded; null outside a site run. */
+  page: string | null;
   vendor: string;
   feature: string;
   params: Record<string, string>;
@@ -27,6 +29,16 @@ export interface Matrix {
   showScenario: boolean;
   showParams: boolean;
   showPolicy: boolean;
+  /** Some rows are pages of the user's site (`run --site`): they are named by page. */
+  showPage: boolean;
+}
+
+/** `run --site`: the vendor of the cells that load a page of the user's site itself (feature = the path). */
+export const SITE_VENDOR = 'site';
+
+/** The page of the user's site a cell loaded; a `site` cell without one (hand-written) is its feature. */
+export function cellPage(cell: Pick<ReportCell, 'page' | 'vendor' | 'feature'>): string | null {
+  return cell.page ?? (cell.vendor === SITE_VENDOR ? cell.feature : null);
 }
 
 function paramsKey(params: Record<string, string>): string {
@@ -69,13 +81,17 @@ export function buildMatrix(report: Report): Matrix {
   for (const cell of report.cells) {
     const scenario = cell.scenario ?? null;
     const policyIndex = cell.policyIndex ?? null;
-    const key = [scenario ?? '', cell.vendor, cell.feature, paramsKey(cell.params), policyIndex ?? ''].join('\u0000');
+    const page = cellPage(cell);
+    // Keyed by page too: two pages of a site that both load genesys/messenger are two rows. A key
+    // without a page has one segment fewer, so it cannot equal one with.
+    const key = [scenario ?? '', ...(page === null ? [] : [page]), cell.vendor, cell.feature, paramsKey(cell.params), policyIndex ?? ''].join('\u0000');
     let row = rows.get(key);
     if (!row) {
       const shown = varying.get(cell.vendor) ?? new Set<string>();
       row = {
         key,
         scenario,
+        page,
         vendor: cell.vendor,
         feature: cell.feature,
         params: cell.params,
@@ -114,6 +130,7 @@ export function buildMatrix(report: Report): Matrix {
     showScenario: list.some((row) => row.scenario !== null),
     showParams: list.some((row) => Object.keys(row.shownParams).length > 0),
     showPolicy: policyIndexes.size > 1,
+    showPage: list.some((row) => row.page !== null),
   };
 }
 
@@ -167,8 +184,22 @@ export function disagreementNotes(row: MatrixRow, browsers: readonly BrowserId[]
   return notes;
 }
 
+/** The matrix's first column heading: what a row's name is made of. */
+export function rowHeading(matrix: Pick<Matrix, 'showPage'>): string {
+  return matrix.showPage ? 'page · vendor · feature' : 'vendor / feature';
+}
+
+/**
+ * What a row is called, without params, policy or scenario: `vendor/feature`; in a site run the page
+ * itself is `/checkout`, and a vendor feature a page contacted is `/vendor · genesys · messenger`.
+ */
+export function rowName(row: Pick<MatrixRow, 'page' | 'vendor' | 'feature'>): string {
+  if (row.page === null) return `${row.vendor}/${row.feature}`;
+  return row.vendor === SITE_VENDOR ? row.page : `${row.page} · ${row.vendor} · ${row.feature}`;
+}
+
 export function rowLabel(row: MatrixRow, matrix: Pick<Matrix, 'showPolicy'>): string {
-  const parts = [`${row.vendor}/${row.feature}`];
+  const parts = [rowName(row)];
   const params = formatParams(row.shownParams);
   if (params) parts.push(params);
   if (matrix.showPolicy && row.policyIndex !== null) parts.push(`policy ${row.policyIndex + 1}`);

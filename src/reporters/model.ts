@@ -53,6 +53,58 @@ export interface ReportCell {
   expectedViolation?: { effectiveDirective: string; blockedURI?: string } | null;
   /** The smallest policy change that would let this cell pass, from the policy model. */
   fix?: string | null;
+  /** `run --site`: the page of the user's site this cell loaded (path and query, `/checkout`). */
+  page?: string;
+}
+
+/** What `run --site` found about a page of the user's site (cli.md, `findings`). */
+export type FindingKind =
+  | 'static-nonce'
+  | 'nonce-missing'
+  | 'unknown-third-party'
+  | 'no-policy'
+  | 'report-only-only'
+  | 'meta-only-reporting'
+  | 'cross-origin-redirect'
+  | 'report-to-without-endpoint';
+
+export interface ReportFinding {
+  /** The page (path) it was found on. */
+  page: string;
+  kind: FindingKind;
+  severity: 'error' | 'warning';
+  /** One sentence for people: what was seen, and what to do. */
+  detail: string;
+  /** `unknown-third-party`: the host no vendor answers. */
+  host?: string;
+  /** The directive concerned: for `unknown-third-party`, the one that governs the request (`img-src`). */
+  directive?: string;
+  /** Browsers it was seen in, where it depends on a browser (`nonce-missing`, `unknown-third-party`). */
+  browsers?: BrowserId[];
+}
+
+/** One page of the user's site as the site server answered it (`run --site`). */
+export interface ReportSitePage {
+  path: string;
+  /** Every answer the site server gave for this page's document, in order (the harness's own fetch first). */
+  statuses: number[];
+  /** Requests the site server answered while this page's cells loaded (its document, scripts, styles, …). */
+  requests: number;
+  /** Where the page redirected to, when it did. */
+  redirectedTo?: string;
+}
+
+/** `run --site`: which server was tested, under which origin, and proof that it was really hit. */
+export interface ReportSite {
+  /** The user's server as given (`--site`). */
+  url: string;
+  /** The origin the browsers saw (`--origin`). */
+  origin: string;
+  /** Whether the site's own policies were used (`site`), or a candidate replaced them (`candidate`). */
+  policy: 'site' | 'candidate';
+  /** Requests the site server answered in the whole run (the harness's own fetches included). */
+  requests: number;
+  pages: ReportSitePage[];
 }
 
 export interface ReportSummary {
@@ -90,6 +142,9 @@ export interface Report {
   scenarios?: ReportScenario[];
   cells: ReportCell[];
   summary: ReportSummary;
+  /** Additions (`run --site`): the user's site, and what was found on its pages. */
+  site?: ReportSite;
+  findings?: ReportFinding[];
   /** Additions: run facts. */
   run?: {
     startedAt: string;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowserId, Report, ReportCell } from './model.ts';
 import { summarize } from './model.ts';
-import { classOf, summarizeByVendor } from './summary.ts';
+import { classOf, featureLabel, featureNoun, summarizeByVendor } from './summary.ts';
+import { siteReport } from './testReport.ts';
 
 function cell(vendor: string, feature: string, browser: BrowserId, how: Partial<ReportCell> & { directive?: string }): ReportCell {
   const { directive, ...rest } = how;
@@ -76,5 +77,36 @@ describe('summarizeByVendor', () => {
     const counted = summary.reduce((n, s) => n + s.features.length, 0);
     expect(counted).toBe(new Set(cells.map((c) => `${c.vendor}/${c.feature}/${c.browser}`)).size);
     expect(summary.reduce((n, s) => n + s.unexpected, 0)).toBe(report(cells).summary.unexpected);
+  });
+});
+
+describe('summarizeByVendor: a site run', () => {
+  const summary = summarizeByVendor(siteReport());
+
+  it('summarises the pages as the vendor site, one feature per page, named by its path', () => {
+    const site = summary.find((s) => s.vendor === 'site' && s.browser === 'chromium')!;
+    expect(site.features.map((f) => [featureLabel(site.vendor, f), f.page, f.class])).toEqual([
+      ['/missing-nonce', '/missing-nonce', 'broken'],
+      ['/', '/', 'works'],
+      ['/checkout', '/checkout', 'works'],
+      ['/vendor', '/vendor', 'works'],
+    ]);
+    expect(site.features[0]).toMatchObject({ directives: ['script-src-elem'], cells: ['site//missing-nonce/chromium'] });
+    expect(`${site.working} of ${site.features.length} ${featureNoun(site.vendor, site.features.length)}`).toBe('3 of 4 pages');
+  });
+
+  it('keeps one vendor feature loaded by two pages apart, each named by its page', () => {
+    const genesys = summary.find((s) => s.vendor === 'genesys' && s.browser === 'firefox')!;
+    expect(genesys.features.map((f) => [featureLabel(genesys.vendor, f), f.class, f.cells])).toEqual([
+      ['messenger on /vendor', 'broken', ['site//vendor/genesys/messenger/firefox']],
+      ['messenger on /', 'works', ['site///genesys/messenger/firefox']],
+    ]);
+    expect(featureNoun('genesys', 1)).toBe('feature');
+  });
+
+  it('every cell is counted once', () => {
+    const cells = siteReport().cells;
+    expect(summary.reduce((n, s) => n + s.features.length, 0)).toBe(new Set(cells.map((c) => `${c.page}/${c.vendor}/${c.feature}/${c.browser}`)).size);
+    expect(cells.map(classOf)).toEqual(cells.map((c) => (c.status === 'fail' ? 'broken' : 'works')));
   });
 });

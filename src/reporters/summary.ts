@@ -1,6 +1,7 @@
 // The summary a reviewer reads first (issue [13]): per vendor × engine, how many features work, which
 // break, the directives that broke them and the smallest fix for each — unexpected cells first and
 // loud, expected failures kept apart as reproductions of the scenario that expects them. Pure.
+import { cellPage, SITE_VENDOR } from './matrix.ts';
 import type { BrowserId, Report, ReportCell } from './model.ts';
 
 /** What one cell means to a reader. */
@@ -19,6 +20,11 @@ export function classOf(cell: ReportCell): CellClass {
 
 export interface FeatureSummary {
   feature: string;
+  /**
+   * `run --site`: the page the feature's cells loaded. A `site` cell's feature is its page; a vendor
+   * feature contacted from two pages is two entries.
+   */
+  page?: string;
   class: CellClass;
   /** The enforced directives that blocked it, in the cells that did not work (reproductions included). */
   directives: string[];
@@ -58,17 +64,30 @@ export function summarizeByVendor(report: Report): VendorEngineSummary[] {
   const out: VendorEngineSummary[] = [];
   for (const cells of groups.values()) {
     const byFeature = new Map<string, ReportCell[]>();
-    for (const cell of cells) byFeature.set(cell.feature, [...(byFeature.get(cell.feature) ?? []), cell]);
-    const features = [...byFeature].map(([feature, list]): FeatureSummary => {
+    for (const cell of cells) {
+      const key = `${cellPage(cell) ?? ''}\u0000${cell.feature}`;
+      byFeature.set(key, [...(byFeature.get(key) ?? []), cell]);
+    }
+    const features = [...byFeature.values()].map((list): FeatureSummary => {
+      const feature = list[0]!.feature;
+      const page = cellPage(list[0]!);
       const cls = list.map(classOf).reduce(worst, 'skipped' as CellClass);
       const failing = list.filter((c) => c.status === 'fail' || classOf(c) === 'unexpected');
       const directives = [...new Set(failing.flatMap((c) => c.violations.filter((v) => v.disposition === 'enforce').map((v) => v.effectiveDirective)))];
       const fixes = [...new Set(failing.flatMap((c) => (c.fix ? [c.fix] : [])))];
       const reproduces = [...new Set(list.filter((c) => classOf(c) === 'reproduction' && c.scenario).map((c) => c.scenario!))];
       const ordered = [...list].sort((a, b) => ORDER.indexOf(classOf(a)) - ORDER.indexOf(classOf(b)) || (a.id < b.id ? -1 : 1));
-      return { feature, class: cls, directives, fixes, reproduces, cells: ordered.filter((c) => classOf(c) === cls).map((c) => c.id) };
+      return {
+        feature,
+        ...(page === null ? {} : { page }),
+        class: cls,
+        directives,
+        fixes,
+        reproduces,
+        cells: ordered.filter((c) => classOf(c) === cls).map((c) => c.id),
+      };
     });
-    features.sort((a, b) => ORDER.indexOf(a.class) - ORDER.indexOf(b.class) || a.feature.localeCompare(b.feature));
+    features.sort((a, b) => ORDER.indexOf(a.class) - ORDER.indexOf(b.class) || a.feature.localeCompare(b.feature) || (a.page ?? '').localeCompare(b.page ?? ''));
     out.push({
       vendor: cells[0]!.vendor,
       browser: cells[0]!.browser,
@@ -81,4 +100,16 @@ export function summarizeByVendor(report: Report): VendorEngineSummary[] {
   const vendorOrder = [...new Set(report.cells.map((c) => c.vendor))];
   const browserOrder = [...new Set(report.cells.map((c) => c.browser))];
   return out.sort((a, b) => rank(a) - rank(b) || vendorOrder.indexOf(a.vendor) - vendorOrder.indexOf(b.vendor) || browserOrder.indexOf(a.browser) - browserOrder.indexOf(b.browser));
+}
+
+/** What a summary calls a feature: `icons`; in a site run `/checkout` (a page), `messenger on /vendor`. */
+export function featureLabel(vendor: string, feature: FeatureSummary): string {
+  if (feature.page === undefined || vendor === SITE_VENDOR) return feature.feature;
+  return `${feature.feature} on ${feature.page}`;
+}
+
+/** `features`, or `pages` for the `site` vendor, whose features are the pages of the user's site. */
+export function featureNoun(vendor: string, count: number): string {
+  const noun = vendor === SITE_VENDOR ? 'page' : 'feature';
+  return count === 1 ? noun : `${noun}s`;
 }

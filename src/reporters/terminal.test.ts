@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReportCell } from './model.ts';
 import { summarize } from './model.ts';
 import { renderTerminal } from './terminal.ts';
-import { testReport } from './testReport.ts';
+import { siteReport, testReport } from './testReport.ts';
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 
@@ -84,5 +84,65 @@ describe('renderTerminal', () => {
     const lines = out.split('\n').filter((l) => l.includes(url));
     expect(lines).toHaveLength(new Set(report.cells.slice(0, 2).map((c) => c.vendor)).size);
     expect(lines[0]).toMatch(/^\? \S+: its recorded traffic holds no answer for https:\/\/widget\.acme\.test\/new-chunk\.js \(answered 404\): record the vendor again$/);
+  });
+});
+
+describe('renderTerminal: a site run', () => {
+  const out = renderTerminal(siteReport());
+  const lines = out.split('\n');
+
+  it('names rows by page, one column, and keeps two pages of one vendor feature apart', () => {
+    expect(lines[0]).toMatch(/^page · vendor · feature\s+chromium\s+firefox\s+spec$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^\/checkout\s+✓\s+✓$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\/ · genesys · messenger\s+✓\s+✓$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\/vendor · genesys · messenger\s+✓\s+✗ img-src\s+≠$/));
+    expect(out).toContain('≠ /vendor · genesys · messenger: firefox fails (img-src) where chromium passes');
+  });
+
+  it.each([
+    ['the heading, with the counts', /^Findings \(2 errors, 2 warnings\)$/],
+    ['an error, its page first', /^ {2}\/missing-nonce {2}error {4}nonce-missing {8}an inline <script> has no nonce: add nonce="\{\{nonce\}\}" \| the policy blocks it \(in chromium\)$/],
+    ['a warning, with the browsers that saw it', /^ {2}\/vendor {9}warning {2}unknown-third-party {2}cdn\.unknown\.test is contacted by no known vendor: img-src allows it; check that it should be \(in chromium, firefox\)$/],
+    ['a second finding on one page: the page once', /^ {18}warning {2}report-only-only {5}only a report-only policy is sent: nothing is enforced$/],
+    ['the site line', /^site http:\/\/127\.0\.0\.1:3000 \(seen as https:\/\/www\.shop\.test\): 4 pages, 41 requests answered by the site server — the site's own policies$/],
+  ])('prints %s', (_name, line) => {
+    expect(lines).toContainEqual(expect.stringMatching(line));
+  });
+
+  it('puts the findings after the matrix, the site line just before the summary, which stays last', () => {
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    expect(at(/^\/missing-nonce\s+✗/)).toBeLessThan(at(/^Findings/));
+    expect(lines.at(-2)).toBe('12 cells: 9 pass, 3 fail, 0 error, 0 skipped');
+    expect(lines.at(-4)).toMatch(/^site http:/);
+  });
+
+  it('says the severity in words, in colour or not, and colours nothing else differently', () => {
+    const coloured = renderTerminal(siteReport(), { color: true });
+    expect(coloured).toContain('\x1b[31merror  \x1b[0m');
+    expect(coloured).toContain('\x1b[33mwarning\x1b[0m');
+    expect(coloured.replace(ANSI, '')).toBe(out);
+  });
+
+  it.each<[string, (r: ReturnType<typeof siteReport>) => void]>([
+    ['no findings field', (r) => { delete r.findings; }],
+    ['an empty findings list', (r) => { r.findings = []; }],
+  ])('prints no findings block with %s', (_name, change) => {
+    const r = siteReport();
+    change(r);
+    expect(renderTerminal(r)).not.toContain('Findings');
+  });
+
+  it('prints neither block for a report without a site', () => {
+    expect(renderTerminal(testReport())).not.toMatch(/Findings|^site /m);
+  });
+
+  it('keeps control characters in findings and the site from reaching the terminal', () => {
+    const r = siteReport();
+    r.findings![0]!.detail = 'evil\x1b[2J\r\nline';
+    r.findings![0]!.page = '/a\x1b[31m';
+    r.site!.origin = 'https://x.test\x07\n';
+    const text = renderTerminal(r);
+    expect(text).not.toMatch(/[\x07\x1b\r]/);
+    expect(text).toContain('evil [2J line');
   });
 });

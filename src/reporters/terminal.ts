@@ -6,10 +6,13 @@ import {
   formatParams,
   isProblem,
   oracleSymbol,
+  rowHeading,
   rowMark,
+  rowName,
   summaryLine,
 } from './matrix.ts';
 import type { Report, ReportCell } from './model.ts';
+import { findingBrowsers, findingCounts, findingsByPage, siteLine } from './site.ts';
 import type { Reporter } from './types.ts';
 
 export interface TerminalOptions {
@@ -60,7 +63,9 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
 
   const header: string[] = [];
   if (matrix.showScenario) header.push('scenario');
-  header.push('vendor', 'feature');
+  // A site run's rows are named by page (`/checkout`, `/vendor · genesys · messenger`): one column.
+  if (matrix.showPage) header.push(rowHeading(matrix));
+  else header.push('vendor', 'feature');
   if (matrix.showParams) header.push('params');
   if (matrix.showPolicy) header.push('policy');
   header.push(...matrix.browsers, 'spec', '');
@@ -71,7 +76,8 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     if (matrix.showScenario) label.push(row.scenario ?? '');
     // A repeated vendor name is noise in a long matrix; a new scenario restarts it.
     const vendorKey = `${row.scenario ?? ''}\u0000${row.vendor}`;
-    label.push(vendorKey === previousVendor ? '' : row.vendor, row.feature);
+    if (matrix.showPage) label.push(rowName(row));
+    else label.push(vendorKey === previousVendor ? '' : row.vendor, row.feature);
     previousVendor = vendorKey;
     if (matrix.showParams) label.push(formatParams(row.shownParams));
     if (matrix.showPolicy) label.push(row.policyIndex === null ? '' : String(row.policyIndex + 1));
@@ -100,11 +106,12 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
   for (const row of body) out.push(line(row));
   out.push('');
   out.push(paint('dim', LEGEND));
+  out.push(...findingsBlock(report, paint));
 
   // A failing cell's note carries its fix, printed on a line of its own below it.
   const notes: { text: string; fix?: string }[] = [];
   for (const row of matrix.rows) {
-    for (const note of disagreementNotes(row, matrix.browsers)) notes.push({ text: `≠ ${row.vendor}/${row.feature}: ${note}` });
+    for (const note of disagreementNotes(row, matrix.browsers)) notes.push({ text: `≠ ${rowName(row)}: ${note}` });
   }
   for (const cell of report.cells) {
     if (!isProblem(cell)) continue;
@@ -126,8 +133,36 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
   const rendered = notes.map((n) => `${oneLine(n.text)}${n.fix ? `\n    fix: ${oneLine(n.fix)}` : ''}`);
   if (rendered.length > 0) out.push('', ...new Set(rendered));
 
+  if (report.site) out.push('', oneLine(siteLine(report.site)));
   out.push('', paint(report.summary.unexpected > 0 ? 'red' : 'green', summaryLine(report)));
   return out.join('\n') + '\n';
+}
+
+const SEVERITY_STYLE = { error: 'red', warning: 'yellow' } as const;
+
+/**
+ * `run --site`'s findings, by page, in aligned columns: page (once per page), severity in words
+ * (the colour only repeats it), kind, what was seen. Nothing when the report has no findings.
+ */
+function findingsBlock(report: Report, paint: (style: Text['style'], text: string) => string): string[] {
+  const groups = findingsByPage(report);
+  if (groups.length === 0) return [];
+  const all = groups.flatMap((g) => g.findings);
+  const pageWidth = Math.max(...groups.map((g) => width(oneLine(g.page))));
+  const severityWidth = width('warning');
+  const kindWidth = Math.max(...all.map((f) => width(f.kind)));
+  const pad = (text: string, to: number): string => text + ' '.repeat(Math.max(0, to - width(text)));
+  const lines = ['', paint('bold', `Findings (${findingCounts(all)})`)];
+  for (const group of groups) {
+    for (const [i, finding] of group.findings.entries()) {
+      const browsers = findingBrowsers(finding);
+      const detail = oneLine(finding.detail) + (browsers ? ` (${browsers})` : '');
+      const page = pad(i === 0 ? oneLine(group.page) : '', pageWidth);
+      const severity = paint(SEVERITY_STYLE[finding.severity], pad(finding.severity, severityWidth));
+      lines.push(`  ${page}  ${severity}  ${pad(oneLine(finding.kind), kindWidth)}  ${detail}`);
+    }
+  }
+  return lines;
 }
 
 function problemText(cell: ReportCell): string {

@@ -159,3 +159,86 @@ export function testReport(): Report {
     },
   };
 }
+
+function siteCell(page: string, browser: BrowserId, fields: Partial<ReportCell> = {}, vendor?: { vendor: string; feature: string }): ReportCell {
+  const base = vendor
+    ? cell(vendor.vendor, vendor.feature, {}, browser, { id: `site/${page}/${vendor.vendor}/${vendor.feature}/${browser}` })
+    : cell('site', page, {}, browser, { id: `site/${page}/${browser}` });
+  return { ...base, page, expected: null, outcome: null, oracle: null, probe: { ok: true, detail: 'loaded' }, ...fields };
+}
+
+const nonceViolation: ReportViolation = {
+  disposition: 'enforce',
+  effectiveDirective: 'script-src-elem',
+  blockedURI: 'inline',
+  kind: 'inline',
+  signals: ['console', 'event'],
+};
+
+/**
+ * A `run --site` report: four pages of the user's site in chromium and firefox, genesys/messenger
+ * contacted from two of them (two rows, not one), the site server's answers and what was found.
+ */
+export function siteReport(): Report {
+  const cells: ReportCell[] = [];
+  const browsers = ['chromium', 'firefox'] as const;
+  for (const browser of browsers) {
+    cells.push(siteCell('/', browser));
+    cells.push(siteCell('/', browser, {}, { vendor: 'genesys', feature: 'messenger' }));
+    cells.push(siteCell('/checkout', browser));
+    cells.push(
+      siteCell('/vendor', browser, browser === 'firefox'
+        ? { status: 'fail', violations: [{ ...dataImage, blockedURI: 'https://api.mypurecloud.com/x.png' }], probe: { ok: false, detail: 'messenger did not open' } }
+        : {}, { vendor: 'genesys', feature: 'messenger' }),
+    );
+    cells.push(siteCell('/vendor', browser));
+    cells.push(siteCell('/missing-nonce', browser, { status: 'fail', violations: [nonceViolation], probe: null }));
+  }
+  return {
+    schemaVersion: 1,
+    policies: [],
+    cells,
+    summary: summarize(cells),
+    site: {
+      url: 'http://127.0.0.1:3000',
+      origin: 'https://www.shop.test',
+      policy: 'site',
+      requests: 41,
+      pages: [
+        { path: '/', statuses: [200, 200, 200], requests: 9 },
+        { path: '/checkout', statuses: [200, 200, 200], requests: 12 },
+        { path: '/vendor', statuses: [200, 200, 200], requests: 11 },
+        { path: '/missing-nonce', statuses: [302, 302, 302], requests: 9, redirectedTo: '/missing-nonce/' },
+      ],
+    },
+    findings: [
+      {
+        page: '/vendor',
+        kind: 'unknown-third-party',
+        severity: 'warning',
+        detail: 'cdn.unknown.test is contacted by no known vendor: img-src allows it; check that it should be',
+        host: 'cdn.unknown.test',
+        directive: 'img-src',
+        browsers: ['chromium', 'firefox'],
+      },
+      {
+        page: '/missing-nonce',
+        kind: 'nonce-missing',
+        severity: 'error',
+        detail: 'an inline <script> has no nonce: add nonce="{{nonce}}" | the policy blocks it',
+        browsers: ['chromium'],
+      },
+      { page: '/', kind: 'static-nonce', severity: 'error', detail: 'the nonce is the same on every load: generate one per response' },
+      { page: '/vendor', kind: 'report-only-only', severity: 'warning', detail: 'only a report-only policy is sent: nothing is enforced' },
+    ],
+    run: {
+      startedAt: '2025-01-01T00:00:00.000Z',
+      durationMs: 12000,
+      browsers: [
+        { id: 'chromium', version: VERSIONS.chromium, source: 'system', status: 'ok' },
+        { id: 'firefox', version: VERSIONS.firefox, source: 'playwright', status: 'ok' },
+      ],
+      shard: null,
+    },
+  };
+}

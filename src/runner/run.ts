@@ -11,7 +11,7 @@ import type { Vendor } from '../vendors/types.ts';
 import type { ScreenshotChoice } from './config.ts';
 import { baseCell, executeCell } from './execute.ts';
 import type { PlannedCell } from './plan.ts';
-import { schedule } from './scheduler.ts';
+import { CELL_OUTCOMES, schedule } from './scheduler.ts';
 
 export interface RunOptions {
   cells: readonly PlannedCell[];
@@ -80,6 +80,7 @@ export async function runCells(options: RunOptions): Promise<RunResult> {
         executeCell(cell, { network, session, lane, timeoutMs: options.timeoutMs, outDir: options.outDir, screenshots: options.screenshots ?? 'failing' }),
       onResult: finish,
       signal: options.signal,
+      outcomes: CELL_OUTCOMES,
     });
   } finally {
     await network.close();

@@ -11,17 +11,41 @@ import { baseCell, erroredCell } from './execute.ts';
 import type { PlannedCell } from './plan.ts';
 import { pickBrowser } from './schedule.ts';
 
-export interface SchedulerOptions {
+/** What the scheduler hands out: a cell (or a site page load), bound to one browser. */
+export interface Schedulable {
+  id: string;
+  browser: BrowserId;
+}
+
+/** How results are made where the executor could not make them, and how an infrastructure error looks. */
+export interface Outcomes<C, R> {
+  errored(cell: C, version: string, code: string, message: string): R;
+  interrupted(cell: C): R;
+  isError(result: R): boolean;
+  /** A result of the second try. */
+  retried(result: R): R;
+}
+
+/** The outcomes of planned cells (report cells). */
+export const CELL_OUTCOMES: Outcomes<PlannedCell, ReportCell> = {
+  errored: erroredCell,
+  interrupted: (cell) => ({ ...baseCell(cell, ''), status: 'skipped', error: 'interrupted before this cell ran' }),
+  isError: (r) => r.status === 'error',
+  retried: (r) => ({ ...r, attempts: 2, ...(r.status === 'error' ? { error: `${r.error} (also on a second try in a fresh browser)` } : {}) }),
+};
+
+export interface SchedulerOptions<C extends Schedulable = PlannedCell, R = ReportCell> {
   /** Cells per browser, in the order they should run. */
-  queues: Map<BrowserId, PlannedCell[]>;
+  queues: Map<BrowserId, C[]>;
   engines: Readonly<Record<BrowserId, Engine>>;
   /** How each worker's browser is launched (its lane's proxy is added). */
   launchOptions: Omit<LaunchOptions, 'proxyUrl'>;
   concurrency: number;
   openLane: () => Promise<Lane>;
-  execute: (cell: PlannedCell, session: EngineSession, lane: Lane) => Promise<ReportCell>;
-  onResult: (cell: ReportCell) => void;
+  execute: (cell: C, session: EngineSession, lane: Lane) => Promise<R>;
+  onResult: (result: R) => void;
   signal?: AbortSignal;
+  outcomes: Outcomes<C, R>;
 }
 
 export interface SchedulerResult {
@@ -29,8 +53,8 @@ export interface SchedulerResult {
   interrupted: boolean;
 }
 
-export async function schedule(options: SchedulerOptions): Promise<SchedulerResult> {
-  const { queues } = options;
+export async function schedule<C extends Schedulable, R>(options: SchedulerOptions<C, R>): Promise<SchedulerResult> {
+  const { queues, outcomes } = options;
   const versions = new Map<BrowserId, string>();
   const workersOn = new Map<BrowserId, number>();
   const open = new Set<EngineSession>();
@@ -57,25 +81,24 @@ export async function schedule(options: SchedulerOptions): Promise<SchedulerResu
       return launched;
     };
     /** One cell, with one more try in a fresh browser after an infrastructure error. */
-    const runOne = async (cell: PlannedCell, b: BrowserId): Promise<ReportCell> => {
-      let result: ReportCell | null = null;
-      for (let attempt = 1; attempt <= 2 && !(result && result.status !== 'error'); attempt++) {
+    const runOne = async (cell: C, b: BrowserId): Promise<R> => {
+      let result: R | null = null;
+      for (let attempt = 1; attempt <= 2 && !(result !== null && !outcomes.isError(result)); attempt++) {
         if (attempt === 2) await drop();
         let current: EngineSession;
         try {
           current = await ensureSession(b);
         } catch (error) {
-          result = erroredCell(cell, versions.get(b) ?? '', 'CSPH_ENGINE_LAUNCH', `could not start ${b}: ${(error as Error).message}`);
+          result = outcomes.errored(cell, versions.get(b) ?? '', 'CSPH_ENGINE_LAUNCH', `could not start ${b}: ${(error as Error).message}`);
           continue;
         }
         try {
           const executed = await options.execute(cell, current, lane);
-          if (attempt === 1) result = executed;
-          else result = { ...executed, attempts: 2, ...(executed.status === 'error' ? { error: `${executed.error} (also on a second try in a fresh browser)` } : {}) };
+          result = attempt === 1 ? executed : outcomes.retried(executed);
         } catch (error) {
           await drop();
           const code = (error as { code?: unknown }).code;
-          result = erroredCell(cell, versions.get(b) ?? '', typeof code === 'string' ? code : 'CSPH_ENGINE_CRASHED', (error as Error).message);
+          result = outcomes.errored(cell, versions.get(b) ?? '', typeof code === 'string' ? code : 'CSPH_ENGINE_CRASHED', (error as Error).message);
         }
       }
       return result!;
@@ -95,7 +118,7 @@ export async function schedule(options: SchedulerOptions): Promise<SchedulerResu
         if (!cell) continue;
         if (options.signal?.aborted) {
           interrupted = true;
-          options.onResult({ ...baseCell(cell, ''), status: 'skipped', error: 'interrupted before this cell ran' });
+          options.onResult(outcomes.interrupted(cell));
           continue;
         }
         options.onResult(await runOne(cell, browser));

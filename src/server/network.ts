@@ -18,6 +18,7 @@ import { Replay, notRecorded } from './replay.ts';
 import { answersHttp, answersWebSocket, routesFor, type ReplayRoute, type Route, type StaticRoute, type UpstreamRoute, type WsReplayRoute } from './routes.ts';
 import { addUpstreamRules, upstreamTarget } from './upstream.ts';
 import { WsReplayer } from './wsReplay.ts';
+import { forwardToSite, rewriteSiteResponse, siteTarget, type SiteExchange, type SiteUpstreamOptions } from './siteUpstream.ts';
 
 /** Reports larger than this are refused (413) and recorded, never parsed. */
 export const MAX_REPORT_BYTES = 64 * 1024;
@@ -35,6 +36,8 @@ export interface UnexpectedHost {
   cellId: string | null;
   host: string;
   url: string;
+  /** What the browser fetched it as (`Sec-Fetch-Dest`, or `websocket`), null when it did not say. */
+  dest?: string | null;
 }
 
 /** A request to a replay host (or a WebSocket to a ws-replay host) for a URL its recording does not hold. */
@@ -62,6 +65,8 @@ export interface NetworkOptions {
   routes?: readonly Route[];
   /** Extra latency for a host's responses (a slow stub), in ms. */
   delays?: Record<string, number>;
+  /** run --site: the site origin is the user's running server, forwarded (siteUpstream.ts), not fixture pages. */
+  siteUpstream?: SiteUpstreamOptions;
 }
 
 /** One browser's (or context's) own proxy. */
@@ -165,6 +170,8 @@ export class FixtureNetwork {
   readonly answered: AnsweredRequest[] = [];
   /** Every host the proxy was asked for, answered or not: the containment log. */
   readonly hostsSeen = new Set<string>();
+  /** run --site: every answer of the user's server (siteUpstream.ts), the harness's own fetches included. */
+  readonly siteExchanges: SiteExchange[] = [];
   private readonly servers: Mockttp[] = [];
   private readonly routes: readonly Route[];
   /** The routes that may answer an HTTP request, and those that may answer a WebSocket upgrade. */
@@ -190,6 +197,7 @@ export class FixtureNetwork {
   static async start(options: NetworkOptions): Promise<FixtureNetwork> {
     // A wrong upstream target is the caller's mistake: say so before anything starts.
     for (const route of options.routes ?? []) if (route.kind === 'upstream') upstreamTarget(route);
+    if (options.siteUpstream) siteTarget(options.siteUpstream.target);
     quietenSocketResets();
     const ca = await createRunCa();
     try {
@@ -253,6 +261,11 @@ export class FixtureNetwork {
       })
       .always()
       .thenEcho();
+    const siteUpstream = this.options.siteUpstream;
+    if (siteUpstream) {
+      // The site's own WebSockets go to its server as they are (HTTP is forwarded by handle(): its answers are rewritten).
+      await addUpstreamRules(server, { kind: 'upstream', host: this.site.host, target: siteTarget(siteUpstream.target).origin }, { http: () => false, ws: (url) => hostOf(url) === this.site.host });
+    }
     for (const route of this.routes.filter((r): r is UpstreamRoute => r.kind === 'upstream')) {
       await addUpstreamRules(server, route, { http: (url) => this.httpRoute(this.seen(url)) === route, ws: (url) => this.wsRoute(hostOf(url)) === route });
     }
@@ -302,9 +315,11 @@ export class FixtureNetwork {
     return routesFor(this.httpRoutes, host)[0];
   }
 
-  private refuse(lane: ProxyLane, req: CompletedRequest): void {
+  private refuse(lane: ProxyLane, req: { url: string; headers: Record<string, string | string[] | undefined> }): void {
     lane.touch();
-    this.unexpectedHosts.push({ cellId: lane.current, host: hostOf(req.url), url: req.url });
+    const dest = req.headers['sec-fetch-dest'];
+    const upgrade = String(req.headers.upgrade ?? '').toLowerCase() === 'websocket';
+    this.unexpectedHosts.push({ cellId: lane.current, host: hostOf(req.url), url: req.url, dest: upgrade ? 'websocket' : typeof dest === 'string' ? dest : null });
   }
 
   private async handle(lane: ProxyLane, req: CompletedRequest) {
@@ -312,6 +327,7 @@ export class FixtureNetwork {
     const url = new URL(req.url);
     const host = this.seen(req.url);
     if (host === REPORT_HOST) return this.receiveReport(req, url);
+    if (this.options.siteUpstream && url.origin === this.site.origin) return this.forwardSite(lane, req, url);
     if (this.site.isSiteOrigin(url.origin)) {
       const page = this.sitePage(url);
       // The page's own files (embed=self, a package install's app.js) are requests a feature may be judged by.
@@ -346,6 +362,59 @@ export class FixtureNetwork {
     const served = await this.fromFixtures(layers, url);
     if (served.statusCode < 400) this.answer(lane, 'http', req.method, req.url, served.statusCode);
     return served;
+  }
+
+  /** run --site: the browser's request to the site origin, answered by the user's server (siteUpstream.ts). */
+  private async forwardSite(lane: ProxyLane, req: CompletedRequest, url: URL) {
+    const cellId = lane.current;
+    const dest = req.headers['sec-fetch-dest'];
+    const result = await this.exchangeWithSite({ cellId, by: 'browser', method: req.method, url: req.url, dest: typeof dest === 'string' ? dest : null }, {
+      method: req.method,
+      path: url.pathname + url.search,
+      headers: req.headers,
+      body: req.body.buffer,
+    });
+    lane.touch();
+    if (result.status > 0 && result.status < 400 && url.pathname !== '/favicon.ico') this.answer(lane, 'http', req.method, req.url, result.status);
+    return result.response;
+  }
+
+  /**
+   * The harness's own GET of a page of the user's site (to read its links and nonces before the
+   * browsers come): logged like a browser's. Rejects with the reason when the server does not answer.
+   */
+  async fetchSitePage(path: string): Promise<{ exchange: SiteExchange; body: string }> {
+    const url = `${this.site.origin}${path}`;
+    const result = await this.exchangeWithSite(
+      { cellId: null, by: 'harness', method: 'GET', url, dest: 'document' },
+      { method: 'GET', path, headers: { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'user-agent': 'csp-harness (run --site)' } },
+    );
+    if (result.exchange.error) throw new Error(result.exchange.error);
+    return { exchange: result.exchange, body: result.body };
+  }
+
+  private async exchangeWithSite(
+    who: Pick<SiteExchange, 'cellId' | 'by' | 'method' | 'url' | 'dest'>,
+    request: Parameters<typeof forwardToSite>[2],
+  ): Promise<{ status: number; response: { statusCode: number; statusMessage?: string; headers: Record<string, string | string[]>; rawBody?: Buffer; body?: string }; exchange: SiteExchange; body: string }> {
+    const options = this.options.siteUpstream!;
+    const target = siteTarget(options.target);
+    const cellId = who.cellId;
+    const reportUri = (d: 'enforce' | 'report') => this.site.reportUri(cellId ?? '', d);
+    try {
+      const raw = await forwardToSite(target, this.site.origin, request, options.timeoutMs);
+      const { response, exchange } = rewriteSiteResponse(raw, { target, origin: this.site.origin, candidate: options.candidate, reportUri });
+      const logged: SiteExchange = { ...who, ...exchange, at: Date.now() };
+      this.siteExchanges.push(logged);
+      return { status: raw.status, response, exchange: logged, body: exchange.html ? response.rawBody.toString('utf8') : '' };
+    } catch (error) {
+      const message = `${target.origin} did not answer ${request.method} ${request.path}: ${(error as Error).message}`;
+      const empty = { enforce: [], reportOnly: [], meta: [] };
+      const logged: SiteExchange = { ...who, status: 0, html: false, policies: empty, reportingHeaders: [], nonces: [], location: null, served: empty, error: message, at: Date.now() };
+      this.siteExchanges.push(logged);
+      const timedOut = /no answer within/.test(message);
+      return { status: 0, response: { statusCode: timedOut ? 504 : 502, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `csp-harness: ${message}` }, exchange: logged, body: '' };
+    }
   }
 
   private answer(lane: ProxyLane, kind: AnsweredRequest['kind'], method: string, url: string, status: number): void {
