@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fetchViaProxy } from './helpers/proxyClient.ts';
 
@@ -74,5 +75,48 @@ describe('csp-harness serve --vendor-dir', () => {
       child.kill('SIGINT');
     }
     expect(await exited).toBe(0);
+  });
+});
+
+describe('csp-harness serve --site', () => {
+  it("serves the user's running site through the proxy: its own policy with reporting rerouted, its nonces as they come", { timeout: 30_000 }, async () => {
+    const { startFixtureSite } = (await import(pathToFileURL(join(import.meta.dirname, 'fixtures/site/server.mjs')).href)) as {
+      startFixtureSite: () => Promise<{ url: string; hits: Map<string, number>; close(): Promise<void> }>;
+    };
+    const site = await startFixtureSite();
+    const { child, exited, printed: printing } = serve(['--site', site.url, '--page', '/vendor', '--page', '/old']);
+    try {
+      const printed = await printing;
+      expect(printed.pages).toEqual(['https://www.shop.test/vendor', 'https://www.shop.test/old']);
+      const port = Number(new URL(printed.proxy).port);
+      const ca = readFileSync(printed.caCertificate, 'utf8');
+      const page = await fetchViaProxy(port, ca, printed.pages[0]!);
+      expect(page.status).toBe(200);
+      const csp = String(page.headers['content-security-policy']);
+      // The site's policy, its report-uri /csp-reports replaced by the harness's.
+      expect(csp).toMatch(/^default-src 'self'; script-src 'nonce-[^']+' 'strict-dynamic'; frame-src 'self';/);
+      expect(csp).not.toContain('/csp-reports');
+      expect(csp).toContain('report-uri https://reports.csp-harness.test/csp?cell=');
+      // The nonce on the page's tag is the one in the header: the site's own.
+      const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
+      expect(page.body).toContain(`<script src="https://apps.mypurecloud.com/genesys-bootstrap/genesys.min.js" nonce="${nonce}"></script>`);
+      // The naive absolute redirect to the server itself points at the origin the browser sees.
+      const old = await fetchViaProxy(port, ca, printed.pages[1]!);
+      expect([old.status, old.headers.location]).toEqual([301, 'https://www.shop.test/']);
+      // Twice /vendor: the harness's own look at the page, then this request.
+      expect(site.hits.get('/vendor')).toBe(2);
+    } finally {
+      child.kill('SIGINT');
+      await site.close();
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it('a site that is not running is exit 2, naming it', { timeout: 30_000 }, async () => {
+    const { child, exited } = serve(['--site', 'http://127.0.0.1:9']);
+    const err: string[] = [];
+    child.stderr.on('data', (d: Buffer) => err.push(d.toString()));
+    expect(await exited).toBe(2);
+    expect(err.join('')).toMatch(/the site http:\/\/127\.0\.0\.1:9 cannot be reached \(.*ECONNREFUSED/);
   });
 });

@@ -5,8 +5,12 @@ import { catalogPolicySources, catalogRoutes, VENDORS } from '../vendors/index.t
 import { loadCatalog } from './catalog.ts';
 import { flag, parseCommandArgs } from './args.ts';
 import { EXIT_OK } from './errors.ts';
-import { FIXTURES_ROOT, resolveSelection, selectionOptions } from './runOptions.ts';
+import { FIXTURES_ROOT, resolveSelection, resolveSiteSelection, selectionOptions } from './runOptions.ts';
 import type { Io } from './io.ts';
+import { refuseWithSite, SITE_HELP, SITE_OPTIONS, siteArgs, type SiteArgs } from './site.ts';
+import { UsageError } from './errors.ts';
+import type { Vendor } from '../vendors/types.ts';
+import type { Parsed } from './args.ts';
 
 export const SERVE_HELP = `Usage: csp-harness serve [SCENARIO_FILE_OR_DIR ...] [selection options as for run] [--json]
 
@@ -17,18 +21,21 @@ browser of your own and look at its DevTools.
   --policy, --policy-file, --delivery, --lenient, --vendor, --vendor-dir, --feature, --param,
   --origin, --config, and each vendor's policy format   as for 'csp-harness run'
   --json     print one line: { "proxy": "http://127.0.0.1:PORT", "caCertificate": "<PEM path>", "pages": [ … ] }
+${SITE_HELP.replace('test your own running server', 'serve your own running server').replace(/\n\s+--crawl[^\n]*/, '')}
 
 Point the browser at the proxy and trust the CA certificate (it is made for this run and deleted
 at exit), e.g.: chromium --proxy-server=http://127.0.0.1:PORT --ignore-certificate-errors <page>
 Nothing leaves loopback: a host no fixture answers is refused and printed.`;
 
 export async function serveCommand(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandArgs('serve', argv, { ...selectionOptions(catalogPolicySources(VENDORS)), json: { type: 'boolean' } }, true);
+  const args = parseCommandArgs('serve', argv, { ...selectionOptions(catalogPolicySources(VENDORS)), ...SITE_OPTIONS, json: { type: 'boolean' } }, true);
   if (flag(args, 'help')) {
     io.out(SERVE_HELP);
     return EXIT_OK;
   }
   const catalog = await loadCatalog(args);
+  const ownSite = siteArgs('serve', args);
+  if (ownSite) return serveSite(args, io, catalog, ownSite);
   const selection = await resolveSelection('serve', args, catalog);
   // One page per cell without its browser: the person brings the browser.
   const seen = new Set<string>();
@@ -56,24 +63,68 @@ export async function serveCommand(argv: string[], io: Io): Promise<number> {
       for (const p of pages) io.out(`  ${p}`);
       io.out('Ctrl-C to stop.');
     }
-    const reported = new Set<string>();
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        for (const u of network.unexpectedHosts) {
-          if (reported.has(u.host)) continue;
-          reported.add(u.host);
-          io.err(`csp-harness: refused ${u.url} (no fixture answers ${u.host})`);
-        }
-      }, 500);
-      const stop = () => {
-        clearInterval(timer);
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    await untilStopped(network, io);
+  } finally {
+    await network.close();
+  }
+  return EXIT_OK;
+}
+
+/** Until Ctrl-C: prints each refused host once, and (for a site) each CSP report as it arrives. */
+async function untilStopped(network: FixtureNetwork, io: Io, reports = false): Promise<void> {
+  const reported = new Set<string>();
+  let seenReports = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      for (const u of network.unexpectedHosts) {
+        if (reported.has(u.host)) continue;
+        reported.add(u.host);
+        io.err(`csp-harness: refused ${u.url} (no fixture answers ${u.host})`);
+      }
+      for (; reports && seenReports < network.reports.length; seenReports++) {
+        const r = network.reports[seenReports]!.report;
+        if (r) io.err(`csp-harness: ${r.disposition === 'report' ? 'reported (report-only)' : 'blocked'} on ${r.documentURI}: ${r.effectiveDirective} ${r.blockedURI}`);
+      }
+    }, 500);
+    const stop = () => {
+      clearInterval(timer);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** serve --site: the user's running server behind the site origin, as run --site loads it, for a person's own browser. */
+async function serveSite(args: Parsed, io: Io, catalog: Vendor[], site: SiteArgs): Promise<number> {
+  refuseWithSite('serve', args);
+  const { config, candidates } = await resolveSiteSelection('serve', args, catalog);
+  const network = await FixtureNetwork.start({
+    fixturesRoot: FIXTURES_ROOT,
+    site: config.site,
+    routes: catalogRoutes(catalog),
+    siteUpstream: { target: site.siteUrl, candidate: candidates, timeoutMs: config.timeoutMs },
+  });
+  try {
+    try {
+      await network.fetchSitePage(site.pages[0]!);
+    } catch (error) {
+      if (/no answer within/.test((error as Error).message)) throw error;
+      throw new UsageError('CSPH_SITE_UNREACHABLE', `serve --site: the site ${site.siteUrl} cannot be reached (${(error as Error).message}). Start your server first, check the URL and port, and run again.`);
+    }
+    const lane = await network.openLane();
+    const pages = site.pages.map((p) => `${config.site.origin}${p}`);
+    if (flag(args, 'json')) {
+      io.out(JSON.stringify({ proxy: lane.proxyUrl, caCertificate: network.caCertificatePath, pages }));
+    } else {
+      io.out(`csp-harness: serving ${site.siteUrl} as ${config.site.origin} through the proxy ${lane.proxyUrl}${candidates ? ', under the candidate policy' : ", under the site's own policies"} (reports come here, not to the site)`);
+      io.out(`CA certificate (this run only): ${network.caCertificatePath}`);
+      io.out(`Try: chromium --proxy-server=${lane.proxyUrl} --ignore-certificate-errors ${pages[0]}`);
+      io.out('Ctrl-C to stop.');
+    }
+    await untilStopped(network, io, true);
   } finally {
     await network.close();
   }
