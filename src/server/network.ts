@@ -22,6 +22,8 @@ import { forwardToSite, rewriteSiteResponse, siteTarget, type SiteExchange, type
 
 /** Reports larger than this are refused (413) and recorded, never parsed. */
 export const MAX_REPORT_BYTES = 64 * 1024;
+/** run --site: the largest request body forwarded to the user's server (a form upload). */
+export const MAX_SITE_BODY_BYTES = 32 * 1024 * 1024;
 
 export interface StoredReport {
   cellId: string;
@@ -250,7 +252,10 @@ export class FixtureNetwork {
 
   /** A proxy of its own for one browser or context: what it loads is attributed through `lane.attribute`. */
   async openLane(): Promise<Lane> {
-    const server = getLocal({ https: { key: this.ca.key, cert: this.ca.cert }, http2: false, recordTraffic: false, maxBodySize: MAX_REPORT_BYTES });
+    // A body above maxBodySize reaches the handler empty: a report is refused above its own limit in
+    // receiveReport, but what a browser sends the user's site (run --site) must arrive whole.
+    const maxBodySize = this.options.siteUpstream ? MAX_SITE_BODY_BYTES : MAX_REPORT_BYTES;
+    const server = getLocal({ https: { key: this.ca.key, cert: this.ca.cert }, http2: false, recordTraffic: false, maxBodySize });
     const lane = new ProxyLane();
     await server
       .forAnyWebSocket()
