@@ -5,7 +5,7 @@ import type { BrowserId, Report, ReportSite } from './model.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './htmlClient.ts';
 import { cspHash } from './sha256.ts';
 import { findingBrowsers, findingCounts, findingsByPage, pageAnswers, siteLine } from './site.ts';
-import { featureLabel, featureNoun, summarizeByVendor } from './summary.ts';
+import { featureLabel, featureNoun, summarizeByVendor, workingLabel } from './summary.ts';
 import type { Reporter } from './types.ts';
 
 export interface HtmlOptions {
@@ -96,7 +96,7 @@ export function summaryHtml(report: Report): string {
     };
     const reproduced = reproductions.map((f) => `<li><b>${escapeHtml(featureLabel(s.vendor, f))}</b> reproduces ${f.reproduces.map(named).join(', ')}: ${escapeHtml(f.directives.join(', ') || 'fails as expected')}</li>`).join('');
     const cls = s.unexpected > 0 ? ' class="unexpected"' : '';
-    return `<tr${cls}><th scope="row">${escapeHtml(s.vendor)}</th><td>${escapeHtml(s.browser)}</td><td>${s.working} of ${s.features.length} ${featureNoun(s.vendor, s.features.length)}${s.unexpected ? ` <strong>· ${s.unexpected} unexpected</strong>` : ''}</td><td>${breaks ? `<ul>${breaks}</ul>` : '—'}</td><td>${reproduced ? `<ul>${reproduced}</ul>` : '—'}</td></tr>`;
+    return `<tr${cls}><th scope="row">${escapeHtml(s.vendor)}</th><td>${escapeHtml(s.browser)}</td><td>${workingLabel(s, featureNoun)}${s.unexpected ? ` <strong>· ${s.unexpected} unexpected</strong>` : ''}</td><td>${breaks ? `<ul>${breaks}</ul>` : '—'}</td><td>${reproduced ? `<ul>${reproduced}</ul>` : '—'}</td></tr>`;
   });
   return `<table id="vendor-summary"><thead><tr><th scope="col">vendor</th><th scope="col">engine</th><th scope="col">features working</th><th scope="col">what breaks, and the smallest fix</th><th scope="col">expected failures (reproductions)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -14,7 +14,7 @@ import {
 import type { Matrix, MatrixRow } from './matrix.ts';
 import type { Report, ReportCell, ReportFinding } from './model.ts';
 import { findingBrowsers, findingCounts, findingsByPage, siteLine } from './site.ts';
-import { featureLabel, featureNoun, summarizeByVendor } from './summary.ts';
+import { featureLabel, featureNoun, summarizeByVendor, workingLabel } from './summary.ts';
 import type { Reporter } from './types.ts';
 
 /** Per vendor × engine, what breaks (unexpected first, loud); reproductions counted apart. */
@@ -33,7 +33,7 @@ function summaryItems(report: Report): string[] {
     const what = broken
       .map((f) => `${f.class === 'unexpected' ? '⚠️ unexpected ' : ''}${mdText(featureLabel(s.vendor, f))} (${f.class === 'error' ? 'error' : f.directives.map((d) => mdCode(d)).join(', ') || 'no violation'}${f.fixes[0] ? `; fix ${mdCode(f.fixes[0])}` : ''})`)
       .join(', ');
-    items.push(`- ${s.unexpected ? '⚠️ ' : ''}**${mdText(s.vendor)}** on ${s.browser}: ${s.working} of ${s.features.length} ${featureNoun(s.vendor, s.features.length)} work — breaks: ${what}${repro}`);
+    items.push(`- ${s.unexpected ? '⚠️ ' : ''}**${mdText(s.vendor)}** on ${s.browser}: ${workingLabel(s, featureNoun)} work — breaks: ${what}${repro}`);
   }
   if (fine.length) items.push(`- every feature works as expected: ${fine.join(' · ')}`);
   return items;

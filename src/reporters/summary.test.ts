@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowserId, Report, ReportCell } from './model.ts';
 import { summarize } from './model.ts';
-import { classOf, featureLabel, featureNoun, summarizeByVendor } from './summary.ts';
+import { classOf, featureLabel, featureNoun, summarizeByVendor, workingLabel, type VendorEngineSummary } from './summary.ts';
 import { siteReport } from './testReport.ts';
 
 function cell(vendor: string, feature: string, browser: BrowserId, how: Partial<ReportCell> & { directive?: string }): ReportCell {
@@ -108,5 +108,18 @@ describe('summarizeByVendor: a site run', () => {
     const cells = siteReport().cells;
     expect(summary.reduce((n, s) => n + s.features.length, 0)).toBe(new Set(cells.map((c) => `${c.page}/${c.vendor}/${c.feature}/${c.browser}`)).size);
     expect(cells.map(classOf)).toEqual(cells.map((c) => (c.status === 'fail' ? 'broken' : 'works')));
+  });
+});
+
+describe('workingLabel: skipped features are neither working nor broken', () => {
+  const summary = (working: number, classes: string[]) =>
+    ({ vendor: 'genesys', browser: 'chromium', working, skipped: classes.filter((c) => c === 'skipped').length, unexpected: 0, features: classes.map((c) => ({ feature: c, class: c })) }) as unknown as VendorEngineSummary;
+  const noun = (_vendor: string, n: number) => (n === 1 ? 'feature' : 'features');
+  it.each([
+    ['all judged', summary(2, ['works', 'works', 'broken']), '2 of 3 features'],
+    ['a stand-in that did one feature on a page', summary(0, ['broken', 'skipped', 'skipped', 'skipped']), '0 of 1 feature, 3 skipped'],
+    ['nothing ran', summary(0, ['skipped']), '0 of 0 features, 1 skipped'],
+  ])('%s', (_name, s, label) => {
+    expect(workingLabel(s, noun)).toBe(label);
   });
 });

@@ -42,6 +42,8 @@ export interface VendorEngineSummary {
   features: FeatureSummary[];
   /** Features whose every cell passed or failed as its scenario expects. */
   working: number;
+  /** Features with no cell that ran (an engine missing, a stand-in's feature not exercised on a page): not counted as working or not. */
+  skipped: number;
   unexpected: number;
 }
 
@@ -93,6 +95,7 @@ export function summarizeByVendor(report: Report): VendorEngineSummary[] {
       browser: cells[0]!.browser,
       features,
       working: features.filter((f) => f.class === 'works' || f.class === 'reproduction').length,
+      skipped: features.filter((f) => f.class === 'skipped').length,
       unexpected: cells.filter((c) => classOf(c) === 'unexpected').length,
     });
   }
@@ -100,6 +103,12 @@ export function summarizeByVendor(report: Report): VendorEngineSummary[] {
   const vendorOrder = [...new Set(report.cells.map((c) => c.vendor))];
   const browserOrder = [...new Set(report.cells.map((c) => c.browser))];
   return out.sort((a, b) => rank(a) - rank(b) || vendorOrder.indexOf(a.vendor) - vendorOrder.indexOf(b.vendor) || browserOrder.indexOf(a.browser) - browserOrder.indexOf(b.browser));
+}
+
+/** `3 of 4 features` (`, 5 skipped` when some never ran): the count a summary line shows. */
+export function workingLabel(s: VendorEngineSummary, noun: (vendor: string, n: number) => string): string {
+  const judged = s.features.length - s.skipped;
+  return `${s.working} of ${judged} ${noun(s.vendor, judged)}${s.skipped ? `, ${s.skipped} skipped` : ''}`;
 }
 
 /** What a summary calls a feature: `icons`; in a site run `/checkout` (a page), `messenger on /vendor`. */
