@@ -1,7 +1,7 @@
 // Bare page loaders for the benchmark: the same browsers and flags as the engines, none of the
 // harness's work (no listener, no collectors, no settling, no screenshots).
 import { spawn } from 'node:child_process';
-import { chromium, firefox, type Browser } from 'playwright';
+import { chromium, firefox, type Browser, type Page } from 'playwright';
 import { CHROMIUM_ARGS } from '../../src/engines/chromium.ts';
 import { proxyPrefs, QUIET_PREFS } from '../../src/engines/firefox.ts';
 import { kill, track } from '../../src/engines/processes.ts';
@@ -19,9 +19,16 @@ export interface BareBrowser {
 
 const CHROMIUM_BIN = existsSync('/usr/lib/chromium/chromium') ? '/usr/lib/chromium/chromium' : '/usr/bin/chromium';
 
-function playwrightBare(browser: Browser): BareBrowser {
+function playwrightBare(browser: Browser, reuse: boolean): BareBrowser {
+  // Reused: one context and one page, navigated from cell to cell (no isolation: a floor only).
+  let shared: Promise<Page> | null = null;
   return {
     async load(url) {
+      if (reuse) {
+        shared ??= browser.newContext({ ignoreHTTPSErrors: true }).then((c) => c.newPage());
+        await (await shared).goto(url, { waitUntil: 'load', timeout: 15_000 }).catch(() => undefined);
+        return;
+      }
       const context = await browser.newContext({ ignoreHTTPSErrors: true });
       try {
         const page = await context.newPage();
@@ -56,11 +63,13 @@ async function webkitBare(proxyUrl: string): Promise<BareBrowser> {
   };
 }
 
-export async function launchBare(browser: BrowserId, proxyUrl: string): Promise<BareBrowser> {
-  if (browser === 'chromium') return playwrightBare(await chromium.launch({ executablePath: CHROMIUM_BIN, args: CHROMIUM_ARGS, proxy: { server: proxyUrl } }));
+/** A bare loader; `reuse`: one context (WebKit: one session) for every page instead of a fresh one per page. */
+export async function launchBare(browser: BrowserId, proxyUrl: string, options: { reuse?: boolean } = {}): Promise<BareBrowser> {
+  const reuse = options.reuse === true;
+  if (browser === 'chromium') return playwrightBare(await chromium.launch({ executablePath: CHROMIUM_BIN, args: CHROMIUM_ARGS, proxy: { server: proxyUrl } }), reuse);
   if (browser === 'firefox') {
     const port = Number(new URL(proxyUrl).port);
-    return playwrightBare(await firefox.launch({ channel: 'moz-firefox', executablePath: '/usr/bin/firefox-esr', firefoxUserPrefs: { ...QUIET_PREFS, ...proxyPrefs(`http://127.0.0.1:${port}`) } } as Parameters<typeof firefox.launch>[0]));
+    return playwrightBare(await firefox.launch({ channel: 'moz-firefox', executablePath: '/usr/bin/firefox-esr', firefoxUserPrefs: { ...QUIET_PREFS, ...proxyPrefs(`http://127.0.0.1:${port}`) } } as Parameters<typeof firefox.launch>[0]), reuse);
   }
   return webkitBare(proxyUrl);
 }
