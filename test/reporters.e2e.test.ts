@@ -7,7 +7,7 @@ import { chromium } from 'playwright';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../src/reporters/html.ts';
-import { testReport } from '../src/reporters/testReport.ts';
+import { scenarioReport, testReport } from '../src/reporters/testReport.ts';
 
 const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -65,16 +65,17 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const visibleRows = (page: Page) => page.locator('#matrix tbody tr:visible');
+const visibleRows = (page: Page) => page.locator('#matrix tbody tr[data-row]:visible');
 
 describe('the HTML report in Chromium', () => {
   it('draws one row per vendor/feature/params and one cell per browser, with no errors', async () => {
     const { page, errors } = await open();
-    await expect.poll(() => page.locator('#matrix tbody tr').count()).toBe(6);
+    // Rows are grouped (a header tbody per group): the rows are the tr[data-row].
+    await expect.poll(() => page.locator('#matrix tbody tr[data-row]').count()).toBe(6);
     expect(await page.locator('#matrix thead th[data-browser]').allTextContents()).toEqual(['chromium', 'firefox', 'webkit']);
     expect(await page.locator('#matrix tbody td[data-browser]').count()).toBe(18);
     expect(await page.locator('#matrix tbody td.unexpected').count()).toBe(5);
-    expect(await page.locator('#matrix tbody th').first().textContent()).toBe('genesys/icons region=us-east-1');
+    expect(await page.locator('#matrix tbody tr[data-row] th').first().textContent()).toBe('genesys/icons region=us-east-1');
     expect(await page.locator('#matrix tr.differs').count()).toBe(1);
     expect(await page.locator('#differences .diff').count()).toBe(1);
     expect(await page.locator('#differences').textContent()).toContain('firefox fails (connect-src) where chromium, webkit pass');
@@ -205,7 +206,7 @@ describe('the HTML report in Chromium', () => {
 describe('search and the URL hash', () => {
   it('filters rows by search terms, keeps filters, search and the open cell across a reload, and opens a bare #cell-id', { timeout: 60_000 }, async () => {
     const { page, errors } = await open();
-    const visibleRows = () => page.$$eval('#matrix tbody tr', (rows) => rows.filter((r) => !(r as HTMLElement).hidden).map((r) => r.querySelector('th')!.textContent));
+    const visibleRows = () => page.$$eval('#matrix tbody tr[data-row]', (rows) => rows.filter((r) => !(r as HTMLElement).hidden).map((r) => r.querySelector('th')!.textContent));
     const all = await visibleRows();
     await page.fill('#filter-search', 'velaro real');
     expect(await visibleRows()).toEqual(all.filter((label) => /velaro/.test(label!) && /real/.test(label!)));
@@ -259,5 +260,179 @@ describe('side by side', () => {
     });
     expect(errors).toEqual([]);
     await page.context().close();
+  });
+});
+
+/** The rows a reader sees: not filtered out, and not in a collapsed or emptied group. */
+const shownRows = (page: Page) =>
+  page.$$eval('#matrix tbody tr[data-row]', (rows) => rows.filter((r) => (r as HTMLElement).offsetParent !== null).map((r) => r.querySelector('th')!.textContent));
+
+describe('groups', () => {
+  it('groups rows by scenario, params once in the header; collapsed groups and the search survive a reload; old hashes still work', { timeout: 60_000 }, async () => {
+    const file = join(dir, 'scenarios.html');
+    writeFileSync(file, renderHtml(scenarioReport()));
+    const url = pathToFileURL(file).href;
+    const { page, errors } = await open(url);
+    const heads = page.locator('#matrix tbody.group-head');
+    expect(await heads.count()).toBe(3);
+    expect(await page.locator('#matrix .group-toggle').allTextContents()).toEqual(['▾Genesys icons, US region', '▾genesys-eu', '▾Velaro behind an allowlist']);
+    expect(await heads.first().locator('.params').textContent()).toBe('region=us-east-1');
+    expect(await heads.first().locator('.detail').textContent()).toBe('genesys-us · troubleshooting · seed 001_genesys.txt:45');
+    // Params once: in the group's header, on no row.
+    expect((await shownRows(page)).filter((label) => /region=|embed=|genesys-us/.test(label!))).toEqual([]);
+    expect(await shownRows(page)).toEqual(['genesys/icons', 'genesys/icons', 'velaro/widget', 'velaro/realtime', 'velaro/styles', 'velaro/fonts']);
+
+    const toggle = page.locator('#matrix .group-toggle[data-group="scenario:genesys-us"]');
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await page.fill('#filter-search', 'icons');
+    // genesys-us collapsed (its header stays, its row hidden), genesys-eu open, velaro's group has no match: hidden.
+    expect(await shownRows(page)).toEqual(['genesys/icons']);
+    expect(await heads.evaluateAll((hs) => hs.map((h) => (h as HTMLElement).hidden))).toEqual([false, false, true]);
+    expect(page.url()).toContain('collapsed=scenario%3Agenesys-us');
+
+    await page.reload();
+    expect(await page.inputValue('#filter-search')).toBe('icons');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await shownRows(page)).toEqual(['genesys/icons']);
+    expect(await heads.evaluateAll((hs) => hs.map((h) => (h as HTMLElement).hidden))).toEqual([false, false, true]);
+    await toggle.click();
+    expect(await shownRows(page)).toEqual(['genesys/icons', 'genesys/icons']);
+    expect(page.url()).not.toContain('collapsed=');
+    // Searching a scenario's title finds its rows.
+    await page.fill('#filter-search', 'allowlist');
+    expect(await shownRows(page)).toEqual(['velaro/widget', 'velaro/realtime', 'velaro/styles', 'velaro/fonts']);
+    await page.click('#collapse-all');
+    expect(await shownRows(page)).toEqual([]);
+    expect(await page.locator('#matrix .group-toggle[aria-expanded="false"]').count()).toBe(3);
+    expect(errors).toEqual([]);
+    await page.context().close();
+
+    // A hash from before groups (filters only) still opens as it did.
+    const old = await open(`${url}#status=fail&q=velaro`);
+    expect(await old.page.inputValue('#filter-status')).toBe('fail');
+    expect(await shownRows(old.page)).toEqual(['velaro/realtime', 'velaro/styles']);
+    await old.page.context().close();
+  });
+});
+
+describe('keyboard', () => {
+  it('is one tab stop; arrows move between cells, Enter opens the evidence, Escape closes it and gives the focus back', { timeout: 60_000 }, async () => {
+    const { page, errors } = await open();
+    const focused = () => page.evaluate(() => {
+      const node = document.activeElement as HTMLElement;
+      return { cell: node.getAttribute('data-cell'), row: node.closest('tr')?.getAttribute('data-row') ?? null, text: node.textContent };
+    });
+    // One tab stop for the grid: the first cell; every other matrix button is out of the tab order.
+    expect(await page.locator('#matrix tbody tr[data-row] button[tabindex="0"]').count()).toBe(1);
+    expect(await page.locator('#matrix tbody tr[data-row="0"] td[data-browser="chromium"] button').getAttribute('tabindex')).toBe('0');
+    // Group headers and view switches are in it.
+    expect(await page.locator('#matrix .group-toggle').getAttribute('tabindex')).toBeNull();
+    await page.focus('#views button[data-view="matrix"]');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement!.className)).toBe('group-toggle');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toMatchObject({ row: '0', cell: '0' });
+
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toMatchObject({ row: '0', cell: '1' });
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toMatchObject({ row: '1', cell: '4' });
+    expect(await page.locator('#matrix tbody button[tabindex="0"]').count()).toBe(1);
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    expect(await focused()).toMatchObject({ row: '1', cell: null, text: 'genesys/icons region=eu-central-1' });
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    const evidence = page.locator('#evidence');
+    await expect.poll(() => evidence.isVisible()).toBe(true);
+    expect(await evidence.getAttribute('data-cell-id')).toBe(report.cells[4]!.id);
+    expect(page.url()).toContain(`cell=${encodeURIComponent(report.cells[4]!.id)}`);
+    await page.keyboard.press('Escape');
+    expect(await evidence.isHidden()).toBe(true);
+    expect(page.url()).not.toContain('cell=');
+    expect(await focused()).toMatchObject({ row: '1', cell: '4' });
+    // The focus is drawn: an outline on the focused cell.
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
+    await page.keyboard.press('End');
+    expect(await focused()).toMatchObject({ row: '1', cell: '5' });
+    await page.keyboard.press('Control+End');
+    expect(await focused()).toMatchObject({ row: '5', cell: '17' });
+
+    // A filter that hides the focused cell's row moves the tab stop to a row still shown.
+    await page.selectOption('#filter-vendor', 'genesys');
+    const stop = page.locator('#matrix tbody button[tabindex="0"]');
+    expect(await stop.count()).toBe(1);
+    expect(await stop.evaluate((b) => b.closest('tr')!.getAttribute('data-vendor'))).toBe('genesys');
+    // Only row 0's chromium screenshot is on disk: the cell opened here links one that is not.
+    expect(errors.filter((e) => !e.includes('ERR_FILE_NOT_FOUND'))).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('views', () => {
+  it('engines vs spec lists the disagreeing row with the spec’s reasoning and each engine’s verdict and blocked URI', { timeout: 60_000 }, async () => {
+    const { page, errors } = await open();
+    expect(await page.locator('#view-spec').isHidden()).toBe(true);
+    await page.click('#views button[data-view="spec"]');
+    expect(await page.locator('#view-spec').isVisible()).toBe(true);
+    expect(await page.locator('#view-matrix').isHidden()).toBe(true);
+    expect(await page.getAttribute('#views button[data-view="spec"]', 'aria-pressed')).toBe('true');
+    const items = page.locator('#differences .diff:visible');
+    expect(await items.locator('h3').allTextContents()).toEqual(['velaro/realtime']);
+    const text = (await items.first().textContent()) ?? '';
+    expect(text).toContain('✓ allowed');
+    expect(text).toContain('wss://*.velaro.com matches connect-src');
+    expect(await items.first().locator('li[data-browser="firefox"] .blocked-uri').textContent()).toBe('wss://visitor.velaro.com/signalr');
+    expect(await items.first().locator('li[data-browser="firefox"]').textContent()).toBe(
+      'firefox ✗ connect-src ⚠ blocked (WebSocket closed before open (code 1006)): connect-src blocked wss://visitor.velaro.com/signalr — ≠spec disagrees with the spec',
+    );
+    expect(await items.first().locator('li[data-browser="chromium"]').textContent()).toBe('chromium ✓ loaded — ✓ agrees with the spec');
+    // The filters apply here too.
+    await page.selectOption('#filter-vendor', 'genesys');
+    expect(await items.count()).toBe(0);
+    expect(await page.locator('#no-differences').isVisible()).toBe(true);
+    await page.selectOption('#filter-vendor', '');
+    // The view survives a reload.
+    expect(page.url()).toContain('view=spec');
+    await page.reload();
+    expect(await page.locator('#view-spec').isVisible()).toBe(true);
+    await items.first().locator('li[data-browser="firefox"] button').click();
+    expect(await page.getAttribute('#evidence', 'data-cell-id')).toBe('velaro/realtime/embed=external/firefox');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('against the baseline lists a regression with its directive, and what was fixed and is new', { timeout: 60_000 }, async () => {
+    const compared = testReport();
+    const ids = compared.cells.map((c) => c.id);
+    compared.run!.baseline = { path: 'ci/baseline.json', regressions: [ids[10]!], fixed: [ids[6]!], added: [] };
+    compared.run!.regressions = [ids[10]!];
+    const file = join(dir, 'baseline.html');
+    writeFileSync(file, renderHtml(compared));
+    const { page, errors } = await open(pathToFileURL(file).href);
+    expect(await page.locator('#view-baseline').isHidden()).toBe(true);
+    await page.click('#views button[data-view="baseline"]');
+    const regressed = page.locator('#baseline-regressions li');
+    expect(await regressed.count()).toBe(1);
+    expect(await regressed.getAttribute('data-cell-id')).toBe('velaro/realtime/embed=external/firefox');
+    expect(await regressed.textContent()).toBe('velaro/realtime/embed=external/firefox — velaro/realtime embed=external on firefox: ✗ connect-src blocked wss://visitor.velaro.com/signalr');
+    expect(await page.locator('#baseline-fixed li').textContent()).toContain('✓ passes');
+    expect(await page.locator('#baseline-added').textContent()).toBe('none');
+    expect(await page.locator('#baseline').textContent()).toContain('ci/baseline.json');
+    await regressed.locator('button').click();
+    expect(await page.getAttribute('#evidence', 'data-cell-id')).toBe('velaro/realtime/embed=external/firefox');
+    expect(errors).toEqual([]);
+    await page.context().close();
+
+    // A report without a baseline has no such view, and a hash naming it falls back to the matrix.
+    const plain = await open(`${reportUrl}#view=baseline`);
+    expect(await plain.page.locator('#views button[data-view="baseline"]').count()).toBe(0);
+    expect(await plain.page.locator('#view-matrix').isVisible()).toBe(true);
+    await plain.page.context().close();
   });
 });

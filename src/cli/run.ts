@@ -197,7 +197,12 @@ function deliver(io: Io, config: ResolvedConfig, output: Output, reporters: Retu
   const reporterIds = config.reporters;
   const cells = report.cells;
   const comparison = baseline ? compareToBaseline(baseline, report) : null;
-  if (comparison && report.run) report.run.regressions = comparison.regressions.map((c) => c.id);
+  if (comparison && report.run) {
+    const ids = (list: readonly ReportCell[]) => list.map((c) => c.id);
+    report.run.regressions = ids(comparison.regressions);
+    // The whole comparison, for the reports' baseline views (the HTML report's, markdown's list).
+    report.run.baseline = { path: config.baseline ?? baselinePath ?? '', regressions: ids(comparison.regressions), fixed: ids(comparison.fixed), added: ids(comparison.added) };
+  }
   for (const output of reporters.onEnd(report)) {
     if ('stdout' in output) io.out(output.stdout);
     else {

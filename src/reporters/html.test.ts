@@ -3,7 +3,7 @@ import { findingsHtml, HTML_CSP, htmlReporter, htmlView, renderHtml, siteHtml, s
 import { summarizeByVendor } from './summary.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './htmlClient.ts';
 import { cspHash } from './sha256.ts';
-import { EVIL_URI, siteReport, testReport } from './testReport.ts';
+import { EVIL_URI, scenarioReport, siteReport, testReport } from './testReport.ts';
 
 function jsonBlock(html: string, id: string): unknown {
   const match = new RegExp(`<script type="application/json" id="${id}">([^]*?)</script>`).exec(html);
@@ -77,7 +77,8 @@ describe('htmlView', () => {
     const realtime = view.rows.find((r) => r.label === 'velaro/realtime');
     expect(realtime).toMatchObject({
       vendor: 'velaro',
-      symbols: { chromium: '✓', firefox: '✗ connect-src', webkit: '✓' },
+      // Unexpected is said by a symbol too, not only by the red of its cell.
+      symbols: { chromium: '✓', firefox: '✗ connect-src ⚠', webkit: '✓' },
       oracle: '✓',
       oracleAllowed: true,
       mark: '≠ ≠spec',
@@ -210,5 +211,81 @@ describe('renderHtml: a site run', () => {
     const r = siteReport();
     r.findings = [];
     expect(findingsHtml(r)).toBe('');
+  });
+});
+
+describe('htmlView: groups', () => {
+  it.each<[string, () => ReturnType<typeof testReport>, [string, string, string, number, number][]]>([
+    ['policy mode: one group, the policy its text', testReport, [['policy:1', 'Policy (header)', 'velaro embed=external', 0, 6]]],
+    [
+      'scenario mode: one group per scenario, its params once',
+      scenarioReport,
+      [
+        ['scenario:genesys-us', 'Genesys icons, US region', 'region=us-east-1', 0, 1],
+        ['scenario:genesys-eu', 'genesys-eu', 'region=eu-central-1', 1, 1],
+        ['scenario:velaro-allowlist', 'Velaro behind an allowlist', 'embed=external', 2, 4],
+      ],
+    ],
+    ['a site run: one group per page', siteReport, [['page:/', '/', '', 0, 2], ['page:/checkout', '/checkout', '', 2, 1], ['page:/vendor', '/vendor', '', 3, 2], ['page:/missing-nonce', '/missing-nonce', '', 5, 1]]],
+  ])('%s', (_name, make, expected) => {
+    const view = htmlView(make());
+    expect(view.groups.map((g) => [g.key, g.title, g.params, g.start, g.count])).toEqual(expected);
+    // Rows are in group order, each pointing back at its group; the groups tile the rows.
+    view.groups.forEach((group, g) => {
+      for (let r = group.start; r < group.start + group.count; r++) expect(view.rows[r]!.group).toBe(g);
+    });
+    expect(view.groups.reduce((n, g) => n + g.count, 0)).toBe(view.rows.length);
+  });
+
+  it('shows a row by its name in the group (no scenario, no shared params) and keeps the whole label for search and headings', () => {
+    const view = htmlView(scenarioReport());
+    expect(view.rows.map((r) => [r.short, r.label])).toEqual([
+      ['genesys/icons', '[genesys-us] genesys/icons region=us-east-1'],
+      ['genesys/icons', '[genesys-eu] genesys/icons region=eu-central-1'],
+      ['velaro/widget', '[velaro-allowlist] velaro/widget'],
+      ['velaro/realtime', '[velaro-allowlist] velaro/realtime'],
+      ['velaro/styles', '[velaro-allowlist] velaro/styles'],
+      ['velaro/fonts', '[velaro-allowlist] velaro/fonts'],
+    ]);
+    expect(view.groups[2]!.tally).toBe('4 rows: 6 pass, 4 fail, 1 error, 1 skipped, 5 unexpected, 1 row ≠');
+  });
+});
+
+describe('htmlView: engines vs spec and the baseline', () => {
+  it('lists the disagreeing rows by their view row, with the spec’s reasoning and each engine’s cell', () => {
+    const report = scenarioReport();
+    const view = htmlView(report);
+    expect(view.spec).toHaveLength(1);
+    const [entry] = view.spec;
+    expect(view.rows[entry!.row]!.short).toBe('velaro/realtime');
+    expect(entry!.spec).toEqual({ symbol: '✓', allowed: true, decidedBy: 'connect-src', explanation: 'wss://*.velaro.com matches connect-src', fix: null });
+    expect(entry!.engines.map((e) => [e.browser, report.cells[e.cell]!.id, e.agreesWithSpec, e.blocked.map((b) => b.uri)])).toEqual([
+      ['chromium', 'velaro/realtime/embed=external/chromium', true, []],
+      ['firefox', 'velaro/realtime/embed=external/firefox', false, ['wss://visitor.velaro.com/signalr']],
+      ['webkit', 'velaro/realtime/embed=external/webkit', true, []],
+    ]);
+  });
+
+  it('has a baseline view only when the report was compared to one, and a switch for it', () => {
+    expect(htmlView(testReport()).baseline).toBeNull();
+    const plain = renderHtml(testReport());
+    expect(plain).not.toContain('id="view-baseline"');
+    expect(plain).toContain('<button type="button" data-view="spec" aria-controls="view-spec" aria-pressed="false">Engines vs spec (1 row)</button>');
+    const report = testReport();
+    report.run!.baseline = { path: 'base.json', regressions: [report.cells[10]!.id], fixed: [], added: [] };
+    const view = htmlView(report);
+    expect(view.baseline?.counts).toBe('1 regressed, 0 fixed, 0 new');
+    expect(view.baseline?.regressions.map((e) => [e.id, e.cell, e.directives])).toEqual([[report.cells[10]!.id, 10, ['connect-src']]]);
+    const html = renderHtml(report);
+    expect(html).toContain('id="view-baseline"');
+    expect(html).toContain('>Against the baseline (1 regressed, 0 fixed, 0 new)</button>');
+  });
+
+  it('escapes group titles and policy text in the view data like all report text', () => {
+    const hostile = scenarioReport();
+    hostile.scenarios![0]!.title = '</script><script>alert(1)</script>';
+    const out = renderHtml(hostile);
+    expect(out.match(/<script/g)).toHaveLength(4);
+    expect(jsonBlock(out, 'view-data')).toEqual(JSON.parse(JSON.stringify(htmlView(hostile))));
   });
 });

@@ -1,12 +1,17 @@
 // One self-contained HTML file: the report JSON inlined, rendered by an inline script, nothing fetched.
 import { escapeHtml, jsonForScript } from './escape.ts';
+import { groupParams, groupRows, groupTally, groupVendors } from './groups.ts';
+import type { GroupKind } from './groups.ts';
 import { buildMatrix, cellSymbol, disagreementNotes, oracleSymbol, rowHeading, rowLabel, rowMark, summaryLine } from './matrix.ts';
-import type { BrowserId, Report, ReportSite } from './model.ts';
+import type { MatrixRow } from './matrix.ts';
+import type { BrowserId, Report, ReportCell, ReportSite } from './model.ts';
 import { HTML_SCRIPT, HTML_STYLE } from './htmlClient.ts';
 import { cspHash } from './sha256.ts';
 import { findingBrowsers, findingCounts, findingsByPage, pageAnswers, siteLine } from './site.ts';
 import { featureLabel, featureNoun, summarizeByVendor, workingLabel } from './summary.ts';
 import type { Reporter } from './types.ts';
+import { baselineCounts, baselineView, enginesVsSpec } from './views.ts';
+import type { BaselineView, EngineVerdict } from './views.ts';
 
 export interface HtmlOptions {
   /**
@@ -17,15 +22,27 @@ export interface HtmlOptions {
   title?: string;
 }
 
+/** A cell's verdict as the views show it: the matrix's symbol and each engine's words. */
+export interface HtmlEngineVerdict extends Omit<EngineVerdict, 'id'> {
+  /** Index into `report.cells`. */
+  cell: number;
+}
+
 /** What the script draws, computed here so the logic is typed and unit-tested. */
 export interface HtmlView {
   summary: string;
   browsers: BrowserId[];
   /** The first column's heading: `vendor / feature`, or `page · vendor · feature` in a site run. */
   rowHeading: string;
+  /** In group order: a group's rows are `rows[start]` … `rows[start + count - 1]`. */
   rows: {
     key: string;
+    /** The row's whole name (scenario, page, params and policy included): headings, search. */
     label: string;
+    /** Its name inside its group (groups.ts): what the matrix row shows. */
+    short: string;
+    /** Index into `groups`. */
+    group: number;
     vendor: string;
     /** `run --site`: the page of the user's site the row's cells loaded. */
     page: string | null;
@@ -37,28 +54,60 @@ export interface HtmlView {
     mark: string;
     notes: string[];
   }[];
+  /** By scenario, page or policy (groups.ts); the key is what the URL hash keeps collapsed. */
+  groups: {
+    key: string;
+    kind: GroupKind;
+    title: string;
+    detail: string;
+    policy: string | null;
+    /** The params said once for the group. */
+    params: string;
+    /** `6 rows: 4 ✓ 2 ✗ …`. */
+    tally: string;
+    start: number;
+    count: number;
+  }[];
+  /** Engines vs spec (views.ts): one entry per row where they disagree; `row` indexes `rows`. */
+  spec: {
+    row: number;
+    spec: { symbol: string; allowed: boolean; decidedBy: string | null; explanation: string | null; fix: string | null } | null;
+    engines: HtmlEngineVerdict[];
+    notes: string[];
+  }[];
+  /** Against the baseline (views.ts), when the run was compared to one. */
+  baseline: (BaselineView & { counts: string }) | null;
+}
+
+/** A cell's symbol in the HTML matrix: an expected failure and an unexpected outcome said in more than colour. */
+export function htmlSymbol(cell: ReportCell): string {
+  const expected = cell.status === 'fail' && cell.outcome === 'expected' ? ' (expected)' : '';
+  return cellSymbol(cell) + expected + (cell.outcome === 'unexpected' ? ' ⚠' : '');
 }
 
 export function htmlView(report: Report): HtmlView {
   const matrix = buildMatrix(report);
   const indexOf = new Map(report.cells.map((cell, i) => [cell, i]));
-  return {
-    summary: summaryLine(report),
-    browsers: matrix.browsers,
-    rowHeading: rowHeading(matrix),
-    rows: matrix.rows.map((row) => {
+  const groups = groupRows(report, matrix);
+  const rows: HtmlView['rows'] = [];
+  const rowIndex = new Map<MatrixRow, number>();
+  const viewGroups: HtmlView['groups'] = groups.map((group, g) => {
+    const start = rows.length;
+    for (const { row, label } of group.rows) {
       const cells: Partial<Record<BrowserId, number>> = {};
       const symbols: Partial<Record<BrowserId, string>> = {};
       for (const browser of matrix.browsers) {
         const cell = row.cells[browser];
         if (!cell) continue;
         cells[browser] = indexOf.get(cell) ?? -1;
-        // A failure its scenario expects reproduces a documented case: said in words, not only in grey.
-        symbols[browser] = cellSymbol(cell) + (cell.status === 'fail' && cell.outcome === 'expected' ? ' (expected)' : '');
+        symbols[browser] = htmlSymbol(cell);
       }
-      return {
+      rowIndex.set(row, rows.length);
+      rows.push({
         key: row.key.replace(/\u0000/g, '/'),
         label: rowLabel(row, matrix),
+        short: label,
+        group: g,
         vendor: row.vendor,
         page: row.page,
         cells,
@@ -67,8 +116,41 @@ export function htmlView(report: Report): HtmlView {
         oracleAllowed: row.oracle ? row.oracle.allowed : null,
         mark: rowMark(row),
         notes: disagreementNotes(row, matrix.browsers),
-      };
+      });
+    }
+    return {
+      key: group.key,
+      kind: group.kind,
+      title: group.title,
+      detail: group.detail,
+      policy: group.policy,
+      params: groupParams(group, groupVendors(group).length),
+      tally: groupTally(group),
+      start,
+      count: rows.length - start,
+    };
+  });
+  const spec: HtmlView['spec'] = enginesVsSpec(report, matrix).map((entry) => ({
+    row: rowIndex.get(entry.row) ?? -1,
+    spec: entry.spec
+      ? { symbol: entry.spec.symbol, allowed: entry.spec.allowed, decidedBy: entry.spec.decidedBy, explanation: entry.spec.explanation ?? null, fix: entry.spec.fix ?? null }
+      : null,
+    engines: entry.engines.map(({ id: _id, ...verdict }) => {
+      const cell = entry.row.cells[verdict.browser]!;
+      // As the matrix shows it: an unexpected outcome said by a symbol too.
+      return { ...verdict, symbol: htmlSymbol(cell), cell: indexOf.get(cell) ?? -1 };
     }),
+    notes: entry.notes,
+  }));
+  const baseline = baselineView(report);
+  return {
+    summary: summaryLine(report),
+    browsers: matrix.browsers,
+    rowHeading: rowHeading(matrix),
+    rows,
+    groups: viewGroups,
+    spec,
+    baseline: baseline ? { ...baseline, counts: baselineCounts(baseline) } : null,
   };
 }
 
@@ -135,6 +217,19 @@ export function siteHtml(site: ReportSite): string {
 <table id="site-pages"><thead><tr><th scope="col">page</th><th scope="col">document answered (status, in order)</th><th scope="col">requests answered</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** The view switches: the matrix, engines vs spec, and against the baseline when the run was compared to one. */
+export function viewsNav(view: Pick<HtmlView, 'spec' | 'baseline'>): string {
+  const differs = view.spec.length;
+  const baseline = view.baseline;
+  const views: [string, string][] = [
+    ['matrix', 'Matrix'],
+    ['spec', `Engines vs spec (${differs} row${differs === 1 ? '' : 's'})`],
+  ];
+  if (baseline) views.push(['baseline', `Against the baseline (${baseline.counts})`]);
+  const buttons = views.map(([id, label], i) => `<button type="button" data-view="${id}" aria-controls="view-${id}" aria-pressed="${i === 0 ? 'true' : 'false'}">${escapeHtml(label)}</button>`);
+  return `<nav id="views" aria-label="Views">${buttons.join(' ')}</nav>`;
+}
+
 const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif' };
 
 function dataUris(report: Report, screenshots: HtmlOptions['screenshots']): Record<string, string> {
@@ -164,6 +259,7 @@ export const HTML_CSP = [
 
 export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   const title = options.title ?? 'csp-harness report';
+  const view = htmlView(report);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -193,16 +289,27 @@ ${report.site ? `<p id="site-line">${escapeHtml(siteLine(report.site))}</p>\n` :
 <main>
 <h2>Summary</h2>
 ${[summaryHtml(report), findingsHtml(report), report.site ? siteHtml(report.site) : ''].filter(Boolean).join('\n')}
+${viewsNav(view)}
+<section id="view-matrix" class="view" aria-label="Matrix">
 <h2>Matrix</h2>
-<table id="matrix"><thead></thead><tbody></tbody></table>
-<p class="muted">✓ pass · ✗ blocked by · ! error · – skipped · red: unexpected · ≠ engines disagree · ≠spec an engine contradicts the spec. Click a cell for its evidence.</p>
-<h2>Cross-browser differences</h2>
+<p id="group-tools"><button type="button" id="collapse-all">Collapse every group</button> <button type="button" id="expand-all">Expand every group</button></p>
+<table id="matrix" role="grid" aria-label="Matrix: rows by group, one column per engine"><thead></thead></table>
+<p class="muted">✓ pass · ✗ blocked by · ! error · – skipped · ⚠ unexpected (red) · (expected) a failure its scenario expects (grey) · ≠ engines disagree · ≠spec an engine contradicts the spec. Click a cell, or move with the arrow keys and press Enter, for its evidence; Escape closes it.</p>
+</section>
+<section id="view-spec" class="view" aria-labelledby="spec-heading" hidden>
+<h2 id="spec-heading">Engines vs spec</h2>
+<p class="muted">Every row where the engines disagree with each other, or an engine with the CSP3 model of the policy: the spec’s verdict and reasoning, and each engine’s verdict and what it blocked.</p>
 <div id="differences"></div>
-</main>
-<aside id="evidence" hidden></aside>
+</section>
+${view.baseline ? `<section id="view-baseline" class="view" aria-labelledby="baseline-heading" hidden>
+<h2 id="baseline-heading">Against the baseline</h2>
+<div id="baseline"></div>
+</section>
+` : ''}</main>
+<aside id="evidence" aria-label="Evidence" hidden></aside>
 </div>
 <script type="application/json" id="report-data">${jsonForScript(report)}</script>
-<script type="application/json" id="view-data">${jsonForScript(htmlView(report))}</script>
+<script type="application/json" id="view-data">${jsonForScript(view)}</script>
 <script type="application/json" id="screenshot-data">${jsonForScript(dataUris(report, options.screenshots))}</script>
 <script>${HTML_SCRIPT}</script>
 </body>

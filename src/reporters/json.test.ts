@@ -131,3 +131,27 @@ describe('parseReport: a site run (run --site)', () => {
     if (!result.ok) expect(result.error).toMatch(error);
   });
 });
+
+describe('parseReport: run.baseline (an addition)', () => {
+  const baseline = { path: 'base.json', regressions: ['a/b//chromium'], fixed: [], added: ['c/d//webkit'] };
+  const withRun = (run: Record<string, unknown>) => JSON.stringify({ schemaVersion: 1, cells: [], run: { startedAt: '', durationMs: 0, browsers: [], shard: null, ...run } });
+
+  it('reads back the comparison exactly, and fills the lists a hand-written one leaves out', () => {
+    const report = testReport();
+    report.run!.regressions = baseline.regressions;
+    report.run!.baseline = baseline;
+    expect(parseReport(renderJson(report))).toEqual({ ok: true, report });
+    const parsed = parseReport(withRun({ baseline: { path: 'x.json', regressions: ['a'] } }));
+    expect(parsed.ok && parsed.report.run?.baseline).toEqual({ path: 'x.json', regressions: ['a'], fixed: [], added: [] });
+  });
+
+  it.each([
+    ['not an object', { baseline: [] }, /^run\.baseline: expected an object, got \[\]/],
+    ['an id that is not a string', { baseline: { ...baseline, fixed: [3] } }, /^run\.baseline\.fixed\[0\]: expected a string, got 3/],
+    ['a list that is not a list', { baseline: { ...baseline, added: 'c' } }, /^run\.baseline\.added: expected an array, got "c"/],
+  ])('rejects a baseline %s, naming where', (_name, run, error) => {
+    const result = parseReport(withRun(run));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(error);
+  });
+});

@@ -153,6 +153,12 @@ function run(value: unknown): NonNullable<Report['run']> {
   if (r.regressions !== undefined) {
     result.regressions = array(r.regressions, 'run.regressions').map((id, i) => string(id, `run.regressions[${i}]`));
   }
+  if (r.baseline !== undefined) {
+    const b = object(r.baseline, 'run.baseline');
+    const ids = (key: 'regressions' | 'fixed' | 'added') =>
+      optional(b[key], (x) => array(x, `run.baseline.${key}`), []).map((id, i) => string(id, `run.baseline.${key}[${i}]`));
+    result.baseline = { ...b, path: optional(b.path, (x) => string(x, 'run.baseline.path'), ''), regressions: ids('regressions'), fixed: ids('fixed'), added: ids('added') };
+  }
   return result;
 }
 

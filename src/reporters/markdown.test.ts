@@ -113,3 +113,31 @@ describe('renderMarkdown: a site run', () => {
     expect(renderMarkdown(r)).not.toContain('### Findings');
   });
 });
+
+describe('renderMarkdown: against the baseline', () => {
+  const compared = () => {
+    const report = testReport();
+    const ids = report.cells.map((c) => c.id);
+    report.run!.baseline = { path: 'ci/baseline.json', regressions: [ids[10]!, ids[16]!], fixed: [ids[6]!], added: ids.slice(0, 12) };
+    report.run!.regressions = report.run!.baseline.regressions;
+    return report;
+  };
+
+  it('lists what regressed, was fixed and is new, by cell id, with what blocks it, after the summary and before the matrix', () => {
+    const md = renderMarkdown(compared());
+    const section = md.slice(md.indexOf('### Against the baseline'), md.indexOf('| vendor / feature'));
+    expect(md.indexOf('### Against the baseline')).toBeGreaterThan(md.indexOf('**18 cells'));
+    expect(section.split('\n').filter((l) => l.startsWith('- '))).toEqual([
+      '- ❌ regressed: `velaro/realtime/embed=external/firefox` — velaro/realtime on firefox: blocked by `connect-src`',
+      '- ❌ regressed: `velaro/fonts/embed=external/firefox` — velaro/fonts on firefox: error',
+      '- ✅ fixed: `velaro/widget/embed=external/chromium` — velaro/widget on chromium',
+      ...compared().cells.slice(0, 10).map((c) => `- 🆕 new: \`${c.id}\` — ${c.vendor}/${c.feature} on ${c.browser}${c.status === 'fail' ? `: blocked by \`${c.violations.filter((v) => v.disposition === 'enforce')[0]!.effectiveDirective}\`` : ''}`),
+      '- 🆕 new: … and 2 more (report.html lists them all)',
+    ]);
+    expect(section).toContain('Compared with `ci/baseline.json`: 2 regressed, 1 fixed, 12 new.');
+  });
+
+  it('has no such section without a baseline comparison', () => {
+    expect(renderMarkdown(testReport())).not.toContain('Against the baseline');
+  });
+});

@@ -16,6 +16,8 @@ import type { Report, ReportCell, ReportFinding } from './model.ts';
 import { findingBrowsers, findingCounts, findingsByPage, siteLine } from './site.ts';
 import { featureLabel, featureNoun, summarizeByVendor, workingLabel } from './summary.ts';
 import type { Reporter } from './types.ts';
+import { baselineCounts, baselineView } from './views.ts';
+import type { BaselineEntry } from './views.ts';
 
 /** Per vendor × engine, what breaks (unexpected first, loud); reproductions counted apart. */
 function summaryItems(report: Report): string[] {
@@ -119,11 +121,37 @@ function failureItems(matrix: Matrix, row: MatrixRow): string[] {
   ]);
 }
 
+/** At most this many cells are named per list of the baseline section; the HTML report lists them all. */
+export const BASELINE_LIST_MAX = 10;
+
+/** `run --baseline`: what regressed, what was fixed, what is new, by cell id (short: a PR comment). */
+function baselineSection(report: Report): string[] {
+  const view = baselineView(report);
+  if (!view) return [];
+  const out = ['### Against the baseline', '', `Compared with ${mdCode(view.path || 'the baseline')}: ${baselineCounts(view)}.`, ''];
+  const kinds: [string, BaselineEntry[]][] = [
+    ['❌ regressed', view.regressions],
+    ['✅ fixed', view.fixed],
+    ['🆕 new', view.added],
+  ];
+  for (const [label, entries] of kinds) {
+    for (const entry of entries.slice(0, BASELINE_LIST_MAX)) {
+      const where = entry.cell >= 0 ? ` — ${mdText(`${entry.vendor}/${entry.feature}`)} on ${entry.browser}` : '';
+      const directives = entry.directives.length > 0 ? `: blocked by ${entry.directives.map((d) => mdCode(d)).join(', ')}` : entry.status === 'error' ? ': error' : '';
+      out.push(`- ${label}: ${mdCode(entry.id)}${where}${directives}`);
+    }
+    if (entries.length > BASELINE_LIST_MAX) out.push(`- ${label}: … and ${entries.length - BASELINE_LIST_MAX} more (report.html lists them all)`);
+  }
+  if (out.length > 4) out.push('');
+  return out;
+}
+
 export function renderMarkdown(report: Report): string {
   const matrix = buildMatrix(report);
   const out: string[] = ['## csp-harness', '', `**${mdText(summaryLine(report))}**`, ''];
   if (report.site) out.push(mdText(siteLine(report.site)), '');
   out.push(...summaryItems(report), '');
+  out.push(...baselineSection(report));
   for (const [i, policy] of report.policies.entries()) {
     out.push(`Policy ${report.policies.length > 1 ? `${i + 1} ` : ''}(${policy.delivery}): ${mdCode(policy.value)}`, '');
   }

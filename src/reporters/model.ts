@@ -135,6 +135,14 @@ export interface ReportScenario {
   file: string;
 }
 
+/** `report.run.baseline`: what `run --baseline` found, by cell id (an addition to the contract). */
+export interface ReportBaseline {
+  path: string;
+  regressions: string[];
+  fixed: string[];
+  added: string[];
+}
+
 export interface Report {
   schemaVersion: 1;
   policies: ReportPolicy[];
@@ -153,6 +161,13 @@ export interface Report {
     shard: { index: number; total: number } | null;
     /** Regressions against a baseline, by cell id (present only when a baseline was given). */
     regressions?: string[];
+    /**
+     * Addition (issue [13]): the whole comparison with `--baseline`, by cell id (present only when a
+     * baseline was compared): `regressions` passed in the baseline and fail or error now (the same
+     * ids as `regressions` above), `fixed` failed there and pass now, `added` are not in it at all.
+     * `path` is the baseline report.json as the run was given it.
+     */
+    baseline?: ReportBaseline;
   };
 }
 

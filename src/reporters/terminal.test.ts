@@ -2,16 +2,19 @@ import { describe, expect, it } from 'vitest';
 import type { ReportCell } from './model.ts';
 import { summarize } from './model.ts';
 import { renderTerminal } from './terminal.ts';
-import { siteReport, testReport } from './testReport.ts';
+import { scenarioReport, siteReport, testReport } from './testReport.ts';
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 describe('renderTerminal', () => {
   const plain = renderTerminal(testReport());
+  // A long run's matrix (more than GROUPED_UP_TO cells) is one flat table; asked for here on a short one.
+  const flat = renderTerminal(testReport(), { grouped: false });
 
   it('draws the matrix without colour by default', () => {
     expect(plain).not.toMatch(ANSI);
-    const lines = plain.split('\n');
+    expect(flat).not.toMatch(ANSI);
+    const lines = flat.split('\n');
     expect(lines[0]).toMatch(/^vendor\s+feature\s+params\s+chromium\s+firefox\s+webkit\s+spec$/);
     expect(lines[2]).toMatch(/^genesys\s+icons\s+region=us-east-1\s+✗ img-src\s+✗ img-src\s+✗ img-src\s+✗ img-src$/);
     expect(lines).toContainEqual(expect.stringMatching(/^\s+realtime\s+✓\s+✗ connect-src \*\s+✓\s+✓\s+≠ ≠spec$/));
@@ -22,7 +25,7 @@ describe('renderTerminal', () => {
   });
 
   it('aligns columns: every browser column starts at the same offset on every row', () => {
-    const lines = plain.split('\n');
+    const lines = flat.split('\n');
     const header = lines[0] ?? '';
     const column = [...header].join('').indexOf('firefox');
     for (const line of lines.slice(2, 8)) expect([...line].slice(column - 2, column).join('')).toBe('  ');
@@ -92,6 +95,8 @@ describe('renderTerminal: a site run', () => {
   const lines = out.split('\n');
 
   it('names rows by page, one column, and keeps two pages of one vendor feature apart', () => {
+    const out = renderTerminal(siteReport(), { grouped: false });
+    const lines = out.split('\n');
     expect(lines[0]).toMatch(/^page · vendor · feature\s+chromium\s+firefox\s+spec$/);
     expect(lines).toContainEqual(expect.stringMatching(/^\/checkout\s+✓\s+✓$/));
     expect(lines).toContainEqual(expect.stringMatching(/^\/ · genesys · messenger\s+✓\s+✓$/));
@@ -111,7 +116,9 @@ describe('renderTerminal: a site run', () => {
 
   it('puts the findings after the matrix, the site line just before the summary, which stays last', () => {
     const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
-    expect(at(/^\/missing-nonce\s+✗/)).toBeLessThan(at(/^Findings/));
+    // The row is indented under its page's group line.
+    expect(at(/^\s*\/missing-nonce\s+✗/)).toBeGreaterThan(0);
+    expect(at(/^\s*\/missing-nonce\s+✗/)).toBeLessThan(at(/^Findings/));
     expect(lines.at(-2)).toBe('12 cells: 9 pass, 3 fail, 0 error, 0 skipped');
     expect(lines.at(-4)).toMatch(/^site http:/);
   });
@@ -144,5 +151,84 @@ describe('renderTerminal: a site run', () => {
     const text = renderTerminal(r);
     expect(text).not.toMatch(/[\x07\x1b\r]/);
     expect(text).toContain('evil [2J line');
+  });
+});
+
+describe('renderTerminal: grouped (a run of at most GROUPED_UP_TO cells)', () => {
+  it.each<[string, () => ReturnType<typeof testReport>, RegExp[]]>([
+    [
+      'policy mode: the policy once, as the group’s line; rows indented under it; a vendor’s shared params in the line, not on its rows',
+      testReport,
+      [
+        /^ {2}vendor\s+feature\s+params\s+chromium\s+firefox\s+webkit\s+spec$/,
+        /^Policy \(header\): default-src 'self'; .*style-src 'self' · velaro embed=external$/,
+        /^ {2}genesys\s+icons\s+region=us-east-1\s+✗ img-src/,
+        /^ {11}icons\s+region=eu-central-1\s+✗ img-src/,
+        /^ {2}velaro\s+widget\s+✓\s+✓\s+✓\s+✓$/,
+        /^ {11}realtime\s+✓\s+✗ connect-src \*\s+✓\s+✓\s+≠ ≠spec$/,
+      ],
+    ],
+    [
+      'scenario mode: a line per scenario with its title, id and seed, and its params once; no params or scenario column left',
+      scenarioReport,
+      [
+        /^ {2}vendor\s+feature\s+chromium\s+firefox\s+webkit\s+spec$/,
+        /^Genesys icons, US region \(genesys-us · troubleshooting · seed 001_genesys\.txt:45\) · region=us-east-1$/,
+        /^genesys-eu · region=eu-central-1$/,
+        /^Velaro behind an allowlist \(velaro-allowlist · documented\) · embed=external$/,
+        /^ {2}genesys\s+icons\s+✗ img-src\s+✗ img-src\s+✗ img-src\s+✗ img-src$/,
+        /^ {2}velaro\s+widget\s+✓/,
+      ],
+    ],
+    [
+      'a site run: a line per page with what the site server answered; the page’s own row first',
+      siteReport,
+      [
+        /^\/vendor \(answered 200, 200, 200; 11 requests to the site server\)$/,
+        /^ {2}\/vendor\s+✓\s+✓$/,
+        /^ {2}genesys · messenger\s+✓\s+✗ img-src\s+≠$/,
+      ],
+    ],
+  ])('%s', (_name, make, expected) => {
+    const lines = renderTerminal(make()).split('\n');
+    for (const line of expected) expect(lines).toContainEqual(expect.stringMatching(line));
+  });
+
+  it('says the group once: a scenario’s line comes before its rows, each scenario once', () => {
+    const lines = renderTerminal(scenarioReport()).split('\n');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    expect(at(/^Genesys icons/)).toBeLessThan(at(/^ {2}genesys/));
+    expect(at(/^Velaro behind/)).toBeLessThan(at(/^ {2}velaro\s+widget/));
+    expect(lines.filter((l) => l.startsWith('Velaro behind'))).toHaveLength(1);
+    // The scenario is the group's: no row repeats it, and no row repeats embed=external.
+    expect(lines.filter((l) => l.startsWith('  ') && /velaro-allowlist|embed=external/.test(l) && !l.startsWith('  fix'))).toEqual([]);
+  });
+
+  it.each([
+    [60, true],
+    [61, false],
+  ])('%i cells: grouped %s', (count, grouped) => {
+    const report = testReport();
+    const template = report.cells[6]!;
+    report.cells = Array.from({ length: count }, (_, i) => ({ ...template, feature: `feature-${i}`, id: `${template.id}-${i}` }));
+    report.summary = summarize(report.cells);
+    const lines = renderTerminal(report).split('\n');
+    expect(lines.some((l) => l.startsWith('Policy (header): '))).toBe(grouped);
+    expect(lines[0]!.startsWith('  vendor')).toBe(grouped);
+  });
+
+  it('keeps control characters in a group’s title from reaching the terminal', () => {
+    const report = scenarioReport();
+    report.scenarios![0]!.title = 'evil\x1b[2J\r\ntitle';
+    const out = renderTerminal(report);
+    expect(out).not.toMatch(/[\x1b\r]/);
+    expect(out).toContain('evil [2J title (genesys-us');
+  });
+
+  it('colours the group line bold only; the text under the colour is the same', () => {
+    const plain = renderTerminal(scenarioReport());
+    const coloured = renderTerminal(scenarioReport(), { color: true });
+    expect(coloured).toContain('\x1b[1mGenesys icons, US region');
+    expect(coloured.replace(ANSI, '')).toBe(plain);
   });
 });

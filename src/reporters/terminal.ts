@@ -11,6 +11,9 @@ import {
   rowName,
   summaryLine,
 } from './matrix.ts';
+import type { MatrixRow } from './matrix.ts';
+import { groupHeading, groupRows } from './groups.ts';
+import type { GroupedRow } from './groups.ts';
 import type { Report, ReportCell } from './model.ts';
 import { findingBrowsers, findingCounts, findingsByPage, siteLine } from './site.ts';
 import type { Reporter } from './types.ts';
@@ -18,7 +21,15 @@ import type { Reporter } from './types.ts';
 export interface TerminalOptions {
   /** ANSI colour; the CLI decides (TTY, NO_COLOR, FORCE_COLOR). */
   color?: boolean;
+  /**
+   * Draw the matrix in groups (groups.ts: a header line per scenario, page or policy, its rows
+   * indented, params once per group). Default: when the run has at most GROUPED_UP_TO cells.
+   */
+  grouped?: boolean;
 }
+
+/** Up to this many cells the terminal matrix is drawn in groups; a longer run's is one flat table. */
+export const GROUPED_UP_TO = 60;
 
 const ANSI = {
   green: '\x1b[32m',
@@ -61,26 +72,36 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     color && style && text ? `${ANSI[style]}${text}${ANSI.reset}` : text;
   const matrix = buildMatrix(report);
 
+  // A short run reads best in groups (by scenario, page or policy; params once per group); a long
+  // run's matrix stays one flat table, a line per row.
+  const grouped = options.grouped ?? report.cells.length <= GROUPED_UP_TO;
+  const groups = grouped ? groupRows(report, matrix) : null;
+  const showParams = groups ? groups.some((g) => g.rows.some((r) => Object.keys(r.params).length > 0)) : matrix.showParams;
+  const showPolicy = groups ? groups.some((g) => g.rows.some((r) => r.policy !== null)) : matrix.showPolicy;
+
   const header: string[] = [];
-  if (matrix.showScenario) header.push('scenario');
+  if (matrix.showScenario && !groups) header.push('scenario');
   // A site run's rows are named by page (`/checkout`, `/vendor · genesys · messenger`): one column.
   if (matrix.showPage) header.push(rowHeading(matrix));
   else header.push('vendor', 'feature');
-  if (matrix.showParams) header.push('params');
-  if (matrix.showPolicy) header.push('policy');
+  if (showParams) header.push('params');
+  if (showPolicy) header.push('policy');
   header.push(...matrix.browsers, 'spec', '');
 
   let previousVendor = '';
-  const body: Text[][] = matrix.rows.map((row) => {
+  const rowTexts = (row: MatrixRow, inGroup: GroupedRow | null, groupKey: string): Text[] => {
     const label: string[] = [];
-    if (matrix.showScenario) label.push(row.scenario ?? '');
-    // A repeated vendor name is noise in a long matrix; a new scenario restarts it.
-    const vendorKey = `${row.scenario ?? ''}\u0000${row.vendor}`;
-    if (matrix.showPage) label.push(rowName(row));
+    if (matrix.showScenario && !groups) label.push(row.scenario ?? '');
+    // A repeated vendor name is noise in a long matrix; a new scenario (or group) restarts it.
+    const vendorKey = `${groupKey}\u0000${row.vendor}`;
+    if (matrix.showPage) label.push(inGroup ? inGroup.name : rowName(row));
     else label.push(vendorKey === previousVendor ? '' : row.vendor, row.feature);
     previousVendor = vendorKey;
-    if (matrix.showParams) label.push(formatParams(row.shownParams));
-    if (matrix.showPolicy) label.push(row.policyIndex === null ? '' : String(row.policyIndex + 1));
+    if (showParams) label.push(formatParams(inGroup ? inGroup.params : row.shownParams));
+    if (showPolicy) {
+      const policy = inGroup ? inGroup.policy : row.policyIndex === null ? null : row.policyIndex + 1;
+      label.push(policy === null ? '' : String(policy));
+    }
     const oracle = oracleSymbol(row.oracle);
     return [
       ...label.map((plain) => ({ plain: oneLine(plain) })),
@@ -88,8 +109,13 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
       { plain: oneLine(oracle), style: row.oracle ? (row.oracle.allowed ? 'green' : 'red') : undefined },
       { plain: rowMark(row), style: 'bold' },
     ];
-  });
+  };
+  const entries: ({ group: string } | { row: Text[] })[] = groups
+    ? groups.flatMap((group) => [{ group: oneLine(groupHeading(group)) }, ...group.rows.map((r) => ({ row: rowTexts(r.row, r, group.key) }))])
+    : matrix.rows.map((row) => ({ row: rowTexts(row, null, row.scenario ?? '') }));
+  const body = entries.flatMap((e) => ('row' in e ? [e.row] : []));
 
+  const indent = groups ? '  ' : '';
   const widths = header.map((title, i) => Math.max(width(title), ...body.map((row) => width(row[i]?.plain ?? ''))));
   const line = (texts: Text[]): string => {
     let last = texts.length - 1;
@@ -99,11 +125,10 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
       .map((text, i) => paint(text.style, i === last ? text.plain : text.plain + ' '.repeat((widths[i] ?? 0) - width(text.plain))))
       .join('  ');
   };
-
   const out: string[] = [];
-  out.push(line(header.map((plain) => ({ plain, style: 'bold' }))));
-  out.push(widths.map((w) => '─'.repeat(w)).join('  '));
-  for (const row of body) out.push(line(row));
+  out.push(indent + line(header.map((plain) => ({ plain, style: 'bold' }))));
+  out.push(indent + widths.map((w) => '─'.repeat(w)).join('  '));
+  for (const entry of entries) out.push('row' in entry ? indent + line(entry.row) : paint('bold', entry.group));
   out.push('');
   out.push(paint('dim', LEGEND));
   out.push(...findingsBlock(report, paint));

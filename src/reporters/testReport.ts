@@ -160,6 +160,22 @@ export function testReport(): Report {
   };
 }
 
+/**
+ * testReport as a scenario run: genesys's two regions are two scenarios, velaro's features a third
+ * (`genesys-eu` is not among `scenarios`: a group falls back to the id).
+ */
+export function scenarioReport(): Report {
+  const report = testReport();
+  for (const cell of report.cells) {
+    cell.scenario = cell.vendor === 'velaro' ? 'velaro-allowlist' : cell.params.region === 'us-east-1' ? 'genesys-us' : 'genesys-eu';
+  }
+  report.scenarios = [
+    { id: 'genesys-us', title: 'Genesys icons, US region', kind: 'troubleshooting', seedRef: '001_genesys.txt:45', file: 'scenarios/genesys/us.json' },
+    { id: 'velaro-allowlist', title: 'Velaro behind an allowlist', kind: 'documented', file: 'scenarios/velaro/allowlist.json' },
+  ];
+  return report;
+}
+
 function siteCell(page: string, browser: BrowserId, fields: Partial<ReportCell> = {}, vendor?: { vendor: string; feature: string }): ReportCell {
   const base = vendor
     ? cell(vendor.vendor, vendor.feature, {}, browser, { id: `site/${page}/${vendor.vendor}/${vendor.feature}/${browser}` })
