@@ -25,6 +25,14 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
+ * Fewer renderer processes (decisions/0011): frames of other sites share their page's renderer
+ * instead of one process per site, and at most a few renderers live at once. Enforcement of a
+ * policy does not depend on the process a document lives in. `CSPH_CHROMIUM_PROCESSES=default`
+ * keeps Chromium's own process model (to compare).
+ */
+export const LEAN_ARGS = process.env.CSPH_CHROMIUM_PROCESSES === 'default' ? [] : ['--disable-site-isolation-trials', '--renderer-process-limit=2'];
+
+/**
  * Hosts Chromium asks for on its own right after start (component and extension update checks),
  * whatever the flags. They bypass the proxy and resolve to nothing (`--host-resolver-rules`), so
  * they neither leave the machine nor land on a cell (one that reached a lane anyway would come
@@ -56,7 +64,7 @@ export const chromiumEngine: Engine = defineEngine(
         launch: () =>
           chromium.launch({
             executablePath,
-            args: [...CHROMIUM_ARGS, ...BACKGROUND_ARGS],
+            args: [...CHROMIUM_ARGS, ...LEAN_ARGS, ...BACKGROUND_ARGS],
             proxy: { server: options.proxyUrl, bypass: CHROMIUM_BACKGROUND_HOSTS.join(',') },
             timeout: 30_000,
             ...HARNESS_HANDLES_SIGNALS,

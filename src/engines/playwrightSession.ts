@@ -19,6 +19,9 @@ interface PlaywrightLauncher {
  */
 export const HARNESS_HANDLES_SIGNALS = { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false } as const;
 
+/** Requests that stay open by design: their activity counts, their being open does not keep settling busy. */
+const LONG_LIVED = new Set(['eventsource', 'websocket']);
+
 /** Time kept back from a cell's budget for reading, a screenshot and closing the context. */
 const RESERVE_MS = 600;
 
@@ -190,14 +193,23 @@ export class PlaywrightSession implements EngineSession {
         signals.push({ channel: 'pageerror', text: error.message });
         act();
       });
-      page.on('request', () => {
-        inflight += 1;
+      // A request is in flight until its answer's headers arrive. Chromium never says `requestfinished`
+      // for a keepalive fetch (analytics beacons: Customer.io's /v1/t), and a stream never finishes:
+      // counted until then, they kept the page from ever being quiet, and the cell waited for its
+      // deadline (every Customer.io cell in Chromium: 14.4 s of its 15).
+      const counted = new WeakSet<object>();
+      page.on('request', (request) => {
+        if (!LONG_LIVED.has(request.resourceType())) {
+          counted.add(request);
+          inflight += 1;
+        }
         act();
       });
-      const done = () => {
-        inflight = Math.max(0, inflight - 1);
+      const done = (request: object) => {
+        if (counted.delete(request)) inflight = Math.max(0, inflight - 1);
         act();
       };
+      page.on('response', (response) => done(response.request()));
       page.on('requestfinished', done);
       page.on('requestfailed', done);
       page.on('websocket', (ws) => {
@@ -216,6 +228,7 @@ export class PlaywrightSession implements EngineSession {
           inflight: () => inflight,
           lastActivity: () => Math.max(lastActivity, load.activity?.() ?? 0),
           waiting: load.waiting,
+          violated: load.violated,
         },
         deadline - RESERVE_MS,
       );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellFailure, cellObservation, DeadlineError, SESSION_CLOSED, within } from './settle.ts';
+import { cellFailure, cellObservation, DeadlineError, quietNeeded, SESSION_CLOSED, within } from './settle.ts';
 import { EngineError } from './types.ts';
 
 const how = { crashed: false, timedOut: false, timeoutMs: 2500, navigating: false };
@@ -45,5 +45,21 @@ describe('within', () => {
     const error = await within(new Promise(() => undefined), 5, 'waiting').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeadlineError);
     expect(error).toMatchObject({ code: 'CSPH_CELL_TIMEOUT', message: 'waiting: no answer within 5 ms' });
+  });
+});
+
+describe('quietNeeded: a pending probe waits longer, unless the cell is already decided by an enforced violation', () => {
+  const probe = (state: 'ok' | 'failed' | 'pending') => ({ feature: 'f', state, detail: '' });
+  const event = (disposition: 'enforce' | 'report') => ({ channel: 'event' as const, effectiveDirective: 'img-src', blockedURI: 'data', disposition, sample: '' });
+  it.each([
+    ['nothing pending', [probe('ok')], [], false, false, 300],
+    ['a pending probe', [probe('pending')], [], false, false, 1000],
+    ['a pending probe, an enforced violation seen in the page', [probe('pending')], [event('enforce')], false, false, 300],
+    ['a pending probe, only a report-only violation', [probe('pending')], [event('report')], false, false, 1000],
+    ['a pending probe, an enforced violation reported to the proxy', [probe('pending')], [], false, true, 300],
+    ['an unmet observed expectation, whatever was seen', [], [event('enforce')], true, true, 1000],
+    ['a failed probe', [probe('failed')], [], false, false, 300],
+  ])('%s', (_name, probes, events, waiting, violated, ms) => {
+    expect(quietNeeded({ probes, events }, waiting, violated)).toBe(ms);
   });
 });

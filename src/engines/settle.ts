@@ -111,6 +111,21 @@ interface SettleProbe {
   lastActivity(): number;
   /** Whether something the cell waits for has not happened yet (CellLoad.waiting): the longer quiet applies. */
   waiting?(): boolean;
+  /** Whether the harness has already seen an enforced violation for the cell by other means (a report: CellLoad.violated). */
+  violated?(): boolean;
+}
+
+/**
+ * How long the page must stay quiet before it counts as settled. A pending probe asks for the longer
+ * quiet — unless an enforced violation has been seen: then the cell fails whatever the probe comes to
+ * (cli.md: a cell passes only with no enforced violation), so its verdict is decided and the usual
+ * quiet only collects what else arrives with it. An unmet expectation observed from outside
+ * (`waiting`) keeps the longer quiet: there, one feature's violation says nothing of another's.
+ */
+export function quietNeeded(state: Pick<PageState, 'probes' | 'events'>, waiting: boolean, violated: boolean, quietMs = QUIET_MS): number {
+  const pending = state.probes.some((p) => p.state === 'pending');
+  const decided = violated || state.events.some((e) => e.disposition === 'enforce');
+  return waiting || (pending && !decided) ? Math.max(quietMs, PENDING_QUIET_MS) : quietMs;
 }
 
 /**
@@ -125,7 +140,7 @@ export async function settle(probe: SettleProbe, deadline: number, quietMs = QUI
     const now = Date.now();
     const quietSince = Math.max(changedAt, probe.lastActivity());
     const busy = (probe.inflight() ?? 0) > 0 || state.readyState !== 'complete';
-    const needed = state.probes.some((p) => p.state === 'pending') || probe.waiting?.() === true ? Math.max(quietMs, PENDING_QUIET_MS) : quietMs;
+    const needed = quietNeeded(state, probe.waiting?.() === true, probe.violated?.() === true, quietMs);
     if (!busy && now - quietSince >= needed) return { state, quiet: true };
     if (now + POLL_MS >= deadline) return { state, quiet: false };
     await sleep(POLL_MS);

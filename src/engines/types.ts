@@ -21,6 +21,11 @@ export interface CellLoad {
    * settling then waits the longer quiet, as for a pending probe. Real vendor code records no probe.
    */
   waiting?: () => boolean;
+  /**
+   * Whether the harness has already seen an enforced violation of this cell by other means (a report
+   * that reached the proxy): a pending probe then no longer asks for the longer quiet (settle.ts).
+   */
+  violated?: () => boolean;
   /** DOM expectations evaluated in the top document after settling (vendor-format.md `selector`, `style`). */
   checks?: readonly DomCheck[];
   /** Asked after settling, with the page still open: true → take a screenshot. */

@@ -190,6 +190,7 @@ class WebKitDriverSession implements EngineSession {
           // No network events over classic WebDriver: the proxy's log of this cell is the activity there is.
           lastActivity: () => load.activity?.() ?? 0,
           waiting: load.waiting,
+          violated: load.violated,
         },
         deadline - RESERVE_MS,
       );

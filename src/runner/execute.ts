@@ -81,6 +81,8 @@ export async function executeCell(cell: PlannedCell, env: CellEnvironment): Prom
       activity: () => lane.lastActivity,
       // Real code has no probe to say "still working": an expectation the proxy has not seen yet is the sign.
       ...(observed ? { waiting: () => verdictsOf(urlExpectations, { answered: network.answeredFor(cell.id) }).some((v) => !v.held) } : {}),
+      // A stub's cell fails on any enforced violation: one reported to the proxy decides it (WebKit tells pre-load blocks only so).
+      ...(observed ? {} : { violated: () => network.reportsFor(cell.id).some((r) => r.receivedAt >= startedAt && r.report !== null && r.report.disposition === 'enforce') }),
       wantScreenshot: (obs) => {
         const ok = observed ? observedProbe(verdictsOf(expectations, { answered: network.answeredFor(cell.id), frames: obs.frames, checks: obs.checks })).ok : obs.probes.find((p) => p.feature === probeName)?.state === 'ok';
         return obs.error === null && (env.screenshots === 'all' || !ok || obs.signals.length > 0);

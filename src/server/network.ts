@@ -109,6 +109,13 @@ class ProxyLane implements Lane {
   }
 }
 
+/** A cell's list in a by-cell index, made on first use. */
+function byCell<T>(index: Map<string, T[]>, cellId: string): T[] {
+  let list = index.get(cellId);
+  if (!list) index.set(cellId, (list = []));
+  return list;
+}
+
 function hostOf(url: string): string {
   try {
     return new URL(url).hostname.toLowerCase();
@@ -172,6 +179,9 @@ export class FixtureNetwork {
   readonly answered: AnsweredRequest[] = [];
   /** Every host the proxy was asked for, answered or not: the containment log. */
   readonly hostsSeen = new Set<string>();
+  /** The same logs by cell: settling asks for a cell's every 75 ms, and the run's logs grow to thousands of entries. */
+  private readonly answeredByCell = new Map<string, AnsweredRequest[]>();
+  private readonly reportsByCell = new Map<string, StoredReport[]>();
   /** run --site: every answer of the user's server (siteUpstream.ts), the harness's own fetches included. */
   readonly siteExchanges: SiteExchange[] = [];
   private readonly servers: Mockttp[] = [];
@@ -233,7 +243,7 @@ export class FixtureNetwork {
   }
 
   reportsFor(cellId: string): StoredReport[] {
-    return this.reports.filter((r) => r.cellId === cellId);
+    return [...(this.reportsByCell.get(cellId) ?? [])];
   }
 
   unexpectedHostsFor(cellId: string): string[] {
@@ -247,7 +257,7 @@ export class FixtureNetwork {
 
   /** What the proxy answered while the cell loaded, in order. */
   answeredFor(cellId: string): AnsweredRequest[] {
-    return this.answered.filter((a) => a.cellId === cellId);
+    return [...(this.answeredByCell.get(cellId) ?? [])];
   }
 
   /** A proxy of its own for one browser or context: what it loads is attributed through `lane.attribute`. */
@@ -424,7 +434,9 @@ export class FixtureNetwork {
 
   private answer(lane: ProxyLane, kind: AnsweredRequest['kind'], method: string, url: string, status: number): void {
     lane.touch();
-    this.answered.push({ cellId: lane.current, kind, method, url, status });
+    const entry: AnsweredRequest = { cellId: lane.current, kind, method, url, status };
+    this.answered.push(entry);
+    if (entry.cellId !== null) byCell(this.answeredByCell, entry.cellId).push(entry);
   }
 
   private unrecorded(lane: ProxyLane, req: CompletedRequest): void {
@@ -483,8 +495,11 @@ export class FixtureNetwork {
     const cellId = url.searchParams.get('cell') ?? '';
     const contentType = String(req.headers['content-type'] ?? '');
     const length = Number(req.headers['content-length'] ?? req.body.buffer.length);
-    const store = (report: CspReport | null, error: string | null) =>
-      this.reports.push({ cellId, receivedAt: Date.now(), contentType, report, error });
+    const store = (report: CspReport | null, error: string | null) => {
+      const stored: StoredReport = { cellId, receivedAt: Date.now(), contentType, report, error };
+      this.reports.push(stored);
+      byCell(this.reportsByCell, cellId).push(stored);
+    };
     if (length > MAX_REPORT_BYTES || req.body.buffer.length > MAX_REPORT_BYTES) {
       store(null, `body of ${length} bytes refused (limit ${MAX_REPORT_BYTES})`);
       return { statusCode: 413, headers: CORS, body: 'csp-harness: report too large' };
