@@ -1,15 +1,13 @@
 // The fixture network: every browser talks to a loopback HTTPS-intercepting proxy that answers for
 // the site origin, the vendors' real host names (from fixtures/ or recorded traffic), WebSockets and
 // reports — and refuses, and records, every other host. Nothing leaves loopback but what an `upstream`
-// route sends to the server it names. Each route kind is served by its own file: replay.ts,
-// wsReplay.ts, upstream.ts.
-import { readFileSync, statSync } from 'node:fs';
+// route sends to the server it names. Each route kind is served by its own file: staticFiles.ts,
+// replay.ts, wsReplay.ts, upstream.ts; the site of run --site by siteUpstream.ts; reports by
+// reportEndpoint.ts.
 import type { AddressInfo } from 'node:net';
-import { basename, dirname, extname, isAbsolute, resolve, sep } from 'node:path';
 import type { Server } from 'node:http';
 import { getLocal, type CompletedRequest, type Mockttp } from 'mockttp';
 import httpServer from 'http-server';
-import { parseReportBody, type CspReport } from '../collectors/reports.ts';
 import { createRunCa, type RunCa } from './ca.ts';
 import { onLoopback } from './loopback.ts';
 import { REPORT_HOST, siteContext, type SiteContext } from '../site/context.ts';
@@ -19,20 +17,14 @@ import { answersHttp, answersWebSocket, routesFor, type ReplayRoute, type Route,
 import { addUpstreamRules, upstreamTarget } from './upstream.ts';
 import { WsReplayer } from './wsReplay.ts';
 import { forwardToSite, rewriteSiteResponse, siteTarget, type SiteExchange, type SiteUpstreamOptions } from './siteUpstream.ts';
+import { quietenSocketResets } from './quiet.ts';
+import { MAX_REPORT_BYTES, receiveReport, type StoredReport } from './reportEndpoint.ts';
+import { CORS, serveStatic } from './staticFiles.ts';
 
-/** Reports larger than this are refused (413) and recorded, never parsed. */
-export const MAX_REPORT_BYTES = 64 * 1024;
+export { MAX_REPORT_BYTES, type StoredReport } from './reportEndpoint.ts';
+
 /** run --site: the largest request body forwarded to the user's server (a form upload). */
 export const MAX_SITE_BODY_BYTES = 32 * 1024 * 1024;
-
-export interface StoredReport {
-  cellId: string;
-  receivedAt: number;
-  contentType: string;
-  report: CspReport | null;
-  /** Why the body was not a report (malformed, too large), else null. */
-  error: string | null;
-}
 
 export interface UnexpectedHost {
   cellId: string | null;
@@ -122,52 +114,6 @@ function hostOf(url: string): string {
   } catch {
     return '';
   }
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.htm': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif',
-  '.svg': 'image/svg+xml', '.webp': 'image/webp', '.ico': 'image/x-icon', '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf', '.otf': 'font/otf',
-  '.mp3': 'audio/mpeg', '.mp4': 'video/mp4', '.webm': 'video/webm', '.wasm': 'application/wasm', '.txt': 'text/plain; charset=utf-8', '.map': 'application/json',
-};
-
-/** A file below an absolute folder (a user's vendor folder), never outside it; null when there is none. */
-function fromFolder(dir: string, pathname: string): { body: Buffer; contentType: string } | null {
-  let path: string;
-  try {
-    path = resolve(dir, `.${decodeURIComponent(pathname)}`);
-  } catch {
-    return null;
-  }
-  if (path !== dir && !path.startsWith(dir.endsWith(sep) ? dir : dir + sep)) return null;
-  try {
-    if (!statSync(path).isFile()) return null;
-    return { body: readFileSync(path), contentType: CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream' };
-  } catch {
-    return null;
-  }
-}
-
-const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, PUT, OPTIONS',
-  'access-control-allow-headers': '*',
-};
-
-/**
- * mockttp prints `Response error: read ECONNRESET` (console.log) whenever a browser drops a socket it
- * was still using — a page closed with its WebSocket open. That is the browser's business, not the
- * user's: those lines (ECONNRESET, EPIPE only) are left out; everything else mockttp says is kept.
- */
-let quietened = false;
-function quietenSocketResets(): void {
-  if (quietened) return;
-  quietened = true;
-  const log = console.log.bind(console);
-  console.log = (...args: unknown[]) => {
-    if (args[0] === 'Response error:' && typeof args[1] === 'string' && /\b(ECONNRESET|EPIPE)\b/.test(args[1])) return;
-    log(...args);
-  };
 }
 
 export class FixtureNetwork {
@@ -341,7 +287,11 @@ export class FixtureNetwork {
     lane.touch();
     const url = new URL(req.url);
     const host = this.seen(req.url);
-    if (host === REPORT_HOST) return this.receiveReport(req, url);
+    if (host === REPORT_HOST)
+      return receiveReport(req, url, (stored) => {
+        this.reports.push(stored);
+        byCell(this.reportsByCell, stored.cellId).push(stored);
+      });
     if (this.options.siteUpstream && url.origin === this.site.origin) return this.forwardSite(lane, req, url);
     if (this.site.isSiteOrigin(url.origin)) {
       const page = this.sitePage(url);
@@ -374,7 +324,7 @@ export class FixtureNetwork {
     }
     // Several vendors may serve one host: their folders are layered, the first holding the file answers.
     const layers = this.routes.filter((r): r is StaticRoute => r.kind === 'static' && r.host === route.host);
-    const served = await this.fromFixtures(layers, url);
+    const served = await serveStatic(layers, url, this.staticOrigin);
     if (served.statusCode < 400) this.answer(lane, 'http', req.method, req.url, served.statusCode);
     return served;
   }
@@ -443,38 +393,6 @@ export class FixtureNetwork {
     this.unrecordedRequests.push({ cellId: lane.current, method: req.method, url: req.url });
   }
 
-  private async fromFixtures(layers: readonly StaticRoute[], url: URL) {
-    let response: Response | null = null;
-    let body = Buffer.alloc(0);
-    for (const layer of layers) {
-      const exact = layer.files?.[url.pathname];
-      if (exact) {
-        const file = fromFolder(dirname(exact), `/${basename(exact)}`);
-        if (file) return { statusCode: 200, headers: { ...CORS, 'cache-control': 'no-store', 'content-type': file.contentType }, rawBody: file.body };
-      }
-      if (isAbsolute(layer.dir)) {
-        const mount = layer.mount ?? '/';
-        if (!url.pathname.startsWith(mount)) continue;
-        const file = fromFolder(layer.dir, `/${url.pathname.slice(mount.length)}`);
-        if (!file) continue;
-        return { statusCode: 200, headers: { ...CORS, 'cache-control': 'no-store', 'content-type': file.contentType }, rawBody: file.body };
-      }
-      try {
-        response = await fetch(`${this.staticOrigin}/${layer.dir}${url.pathname}`);
-        body = Buffer.from(await response.arrayBuffer());
-      } catch (error) {
-        // Only while the network closes (Ctrl-C): answer the browser, instead of mockttp printing a warning.
-        return { statusCode: 503, headers: { 'content-type': 'text/plain' }, body: `csp-harness: the fixture server did not answer (${(error as Error).message}).` };
-      }
-      if (response.status !== 404) break;
-    }
-    if (!response) return { statusCode: 404, headers: { 'content-type': 'text/plain' }, body: 'csp-harness: no such fixture file' };
-    const headers: Record<string, string> = { ...CORS, 'cache-control': 'no-store' };
-    const type = response.headers.get('content-type');
-    if (type) headers['content-type'] = type;
-    return { statusCode: response.status, headers, rawBody: body };
-  }
-
   private sitePage(url: URL) {
     if (url.pathname === '/favicon.ico') return { statusCode: 204, headers: { 'cache-control': 'max-age=3600' } };
     const at = this.site.cellOfPath(url.pathname);
@@ -489,27 +407,6 @@ export class FixtureNetwork {
     const file = spec.files?.[rest];
     if (!file) return { statusCode: 404, body: 'csp-harness: no such file in this cell' };
     return { statusCode: 200, headers: { 'content-type': file.contentType, 'cache-control': 'no-store' }, body: file.body };
-  }
-
-  private receiveReport(req: CompletedRequest, url: URL) {
-    const cellId = url.searchParams.get('cell') ?? '';
-    const contentType = String(req.headers['content-type'] ?? '');
-    const length = Number(req.headers['content-length'] ?? req.body.buffer.length);
-    const store = (report: CspReport | null, error: string | null) => {
-      const stored: StoredReport = { cellId, receivedAt: Date.now(), contentType, report, error };
-      this.reports.push(stored);
-      byCell(this.reportsByCell, cellId).push(stored);
-    };
-    if (length > MAX_REPORT_BYTES || req.body.buffer.length > MAX_REPORT_BYTES) {
-      store(null, `body of ${length} bytes refused (limit ${MAX_REPORT_BYTES})`);
-      return { statusCode: 413, headers: CORS, body: 'csp-harness: report too large' };
-    }
-    const parsed = parseReportBody(contentType, req.body.buffer.toString('utf8'));
-    // Only a report-only policy reports to `d=report` (site.ts): that settles a missing disposition.
-    const fromReportOnly = url.searchParams.get('d') === 'report';
-    if (parsed.ok) for (const report of parsed.reports) store(fromReportOnly ? { ...report, disposition: 'report' } : report, null);
-    else store(null, parsed.error);
-    return { statusCode: 204, headers: CORS };
   }
 
   async close(): Promise<void> {
