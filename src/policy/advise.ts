@@ -1,5 +1,6 @@
 // The smallest change that would let a blocked request through: what the matrix and `explain` print as the fix.
 import { effectiveDirectiveFor, isInlineType, isUrlType } from './evaluate.ts';
+import { fallbackList } from './directives.ts';
 import { getDirective } from './parse.ts';
 import { serializeSource } from './source.ts';
 import type { CheckRequest, Policy, PolicyVerdict } from './types.ts';
@@ -68,4 +69,36 @@ export function suggestFix(policy: Policy, verdict: PolicyVerdict, request: Chec
   }
   if (request.type === 'eval') return make("'unsafe-eval'", `the code evaluates strings: only 'unsafe-eval' allows that (prefer removing the eval)`);
   return make("'wasm-unsafe-eval'", `add 'wasm-unsafe-eval' to ${verdict.decidedBy}`);
+}
+
+/**
+ * The fix an engine's own evidence asks for: the source of the URL it blocked, added to the directive
+ * that decided (or, where default-src decided, a new effective directive starting from its list).
+ * Used where the CSP3 oracle sees nothing to fix — the engines and the spec part ways — so the fix
+ * still names what works in every engine: `https://api.mypurecloud.com` beside
+ * `wss://api.mypurecloud.com` (CSP3 lets `wss:` match `https:`; Chromium and Firefox do not). Null
+ * for what no URL source allows (inline, eval) and for a directive no policy has.
+ */
+export function fixFromBlocked(policies: readonly Policy[], violation: { effectiveDirective: string; blockedURI: string }): Fix | null {
+  const effective = violation.effectiveDirective.toLowerCase();
+  let add: string;
+  if (/^(data|blob|filesystem|mediastream)$/i.test(violation.blockedURI)) add = `${violation.blockedURI.toLowerCase()}:`;
+  else {
+    let url: URL;
+    try {
+      url = new URL(violation.blockedURI);
+    } catch {
+      return null;
+    }
+    add = sourceFor(url);
+  }
+  for (const policy of policies) {
+    const decided = fallbackList(effective).find((name) => getDirective(policy, name));
+    if (!decided) continue;
+    const current = (getDirective(policy, decided)?.sources ?? []).filter((s) => s.kind !== 'none').map(serializeSource);
+    if (current.includes(add)) continue;
+    const directive = decided === 'default-src' ? effective : decided;
+    return { directive, add, result: `${directive} ${[...new Set([...current, add])].join(' ')}`, advice: `add ${add} to ${directive}: the engine blocked ${violation.blockedURI} under it` };
+  }
+  return null;
 }

@@ -11,6 +11,7 @@ import type { ScreenshotChoice } from './config.ts';
 import { outcomeOf, statusOf } from './expect.ts';
 import { attribute, domChecksOf, isObserved, observedProbe, verdictsOf } from './observe.ts';
 import { oracleFor, parseServed, requestsOf } from './oracle.ts';
+import { fixFromBlocked } from '../policy/advise.ts';
 import type { PlannedCell } from './plan.ts';
 
 export interface CellEnvironment {
@@ -113,7 +114,10 @@ export async function executeCell(cell: PlannedCell, env: CellEnvironment): Prom
     screenshot = rel;
   }
   const unrecorded = network.unrecordedRequestsFor(cell.id);
-  const blockingDirective = violations.find((v) => v.disposition === 'enforce')?.effectiveDirective ?? null;
+  const blocking = violations.find((v) => v.disposition === 'enforce') ?? null;
+  const blockingDirective = blocking?.effectiveDirective ?? null;
+  // Where the spec sees nothing to fix (the engines part ways with it), the engine's blocked URL says what to allow.
+  const engineFix = blocking ? fixFromBlocked(parsed.filter((p) => p.disposition === 'enforce'), blocking) : null;
   return {
     ...baseCell(cell, session.version),
     status,
@@ -128,6 +132,6 @@ export async function executeCell(cell: PlannedCell, env: CellEnvironment): Prom
     durationMs: observation.durationMs,
     error: observation.error?.message ?? null,
     ...(observation.error ? { errorCode: observation.error.code } : {}),
-    fix: status === 'fail' ? (oracle.fix ?? (blockingDirective ? `allow the blocked resource in ${blockingDirective}` : null)) : null,
+    fix: status === 'fail' ? (oracle.fix ?? engineFix?.result ?? (blockingDirective ? `allow the blocked resource in ${blockingDirective}` : null)) : null,
   };
 }
