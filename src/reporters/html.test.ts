@@ -289,3 +289,30 @@ describe('htmlView: engines vs spec and the baseline', () => {
     expect(jsonBlock(out, 'view-data')).toEqual(JSON.parse(JSON.stringify(htmlView(hostile))));
   });
 });
+
+describe('htmlView: peers — the same feature under another scenario or policy', () => {
+  it('links rows of one vendor, feature, params and page across groups, and nothing else', () => {
+    // The same cells under two scenarios: every row has exactly one peer, in the other group.
+    const base = testReport();
+    const report = {
+      ...base,
+      scenarios: [
+        { id: 'one', title: 'One', file: 'one.json' },
+        { id: 'two', title: 'Two', file: 'two.json' },
+      ],
+      cells: [...base.cells.map((c) => ({ ...c, id: `one/${c.id}`, scenario: 'one' })), ...base.cells.map((c) => ({ ...c, id: `two/${c.id}`, scenario: 'two' }))],
+    };
+    const view = htmlView(report);
+    const name = (r: (typeof view.rows)[number]) => {
+      const cell = report.cells[Object.values(r.cells)[0]!]!;
+      return [cell.page ?? '', cell.vendor, cell.feature, JSON.stringify(cell.params)].join(' ');
+    };
+    for (const [i, row] of view.rows.entries()) {
+      const same = view.rows.flatMap((other, j) => (j !== i && name(other) === name(row) ? [j] : []));
+      expect(row.peers, row.label).toEqual(same);
+      for (const p of row.peers) expect(view.rows[p]!.group).not.toBe(row.group);
+    }
+    expect(view.rows.every((r) => r.peers.length === 1)).toBe(true);
+    expect(htmlView(testReport()).rows.every((r) => r.peers.length === 0)).toBe(true);
+  });
+});

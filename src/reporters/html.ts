@@ -53,6 +53,11 @@ export interface HtmlView {
     oracleAllowed: boolean | null;
     mark: string;
     notes: string[];
+    /**
+     * The other rows of the same feature (vendor, feature, params and page) under another scenario or
+     * policy, by index into `rows`: where it passed, the row view shows that screenshot too.
+     */
+    peers: number[];
   }[];
   /** By scenario, page or policy (groups.ts); the key is what the URL hash keeps collapsed. */
   groups: {
@@ -85,12 +90,19 @@ export function htmlSymbol(cell: ReportCell): string {
   return cellSymbol(cell) + expected + (cell.outcome === 'unexpected' ? ' ⚠' : '');
 }
 
+/** One feature as a reader thinks of it: the same vendor, feature, params and page, whatever the scenario or policy. */
+function featureKey(row: MatrixRow): string {
+  const params = Object.keys(row.params).sort().map((k) => `${k}=${row.params[k]}`).join(',');
+  return [row.page ?? '', row.vendor, row.feature, params].join('\u0000');
+}
+
 export function htmlView(report: Report): HtmlView {
   const matrix = buildMatrix(report);
   const indexOf = new Map(report.cells.map((cell, i) => [cell, i]));
   const groups = groupRows(report, matrix);
   const rows: HtmlView['rows'] = [];
   const rowIndex = new Map<MatrixRow, number>();
+  const featureRows = new Map<string, number[]>();
   const viewGroups: HtmlView['groups'] = groups.map((group, g) => {
     const start = rows.length;
     for (const { row, label } of group.rows) {
@@ -116,7 +128,9 @@ export function htmlView(report: Report): HtmlView {
         oracleAllowed: row.oracle ? row.oracle.allowed : null,
         mark: rowMark(row),
         notes: disagreementNotes(row, matrix.browsers),
+        peers: [],
       });
+      featureRows.set(featureKey(row), [...(featureRows.get(featureKey(row)) ?? []), rows.length - 1]);
     }
     return {
       key: group.key,
@@ -130,6 +144,7 @@ export function htmlView(report: Report): HtmlView {
       count: rows.length - start,
     };
   });
+  for (const same of featureRows.values()) for (const r of same) rows[r]!.peers = same.filter((x) => x !== r);
   const spec: HtmlView['spec'] = enginesVsSpec(report, matrix).map((entry) => ({
     row: rowIndex.get(entry.row) ?? -1,
     spec: entry.spec

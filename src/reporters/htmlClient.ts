@@ -484,6 +484,20 @@ export const HTML_SCRIPT = String.raw`
       var figure = el('figure', { 'data-browser': b }, [el('figcaption', null, [el('strong', { text: b }), ' ' + row.symbols[b] + (cell.outcome === 'unexpected' ? ' (unexpected)' : '')])]);
       figure.appendChild(src ? el('img', { src: src, alt: b + ' screenshot of ' + cell.id })
         : el('p', { className: 'muted', text: cell.status === 'pass' ? 'passed: no screenshot kept (run with --screenshots all to keep one)' : 'no screenshot' }));
+      // Where this feature passed in this engine under another scenario or policy: that screenshot beside it.
+      if (cell.status !== 'pass') {
+        var peer = null;
+        row.peers.some(function (p) {
+          var i = view.rows[p].cells[b];
+          var other = i === undefined ? null : report.cells[i];
+          if (other && other.status === 'pass' && screenshotOf(other)) { peer = { row: view.rows[p], cell: other }; return true; }
+          return false;
+        });
+        if (peer) {
+          figure.appendChild(el('p', { className: 'passed-peer', text: 'where it passed: ' + peer.row.label }));
+          figure.appendChild(el('img', { className: 'passed-peer', src: screenshotOf(peer.cell), alt: b + ' screenshot of ' + peer.cell.id + ' (passed)' }));
+        }
+      }
       var facts = cell.violations.filter(function (v) { return v.disposition === 'enforce'; }).map(function (v) {
         return el('li', null, [el('code', { text: v.effectiveDirective }), ' blocked ', el('code', { text: v.blockedURI }), ' via ' + v.signals.join(', ')]);
       });
