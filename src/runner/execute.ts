@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeViolations } from '../collectors/merge.ts';
+import type { CspReport } from '../collectors/reports.ts';
 import type { CellObservation, EngineSession } from '../engines/types.ts';
 import type { ReportCell } from '../reporters/model.ts';
 import type { FixtureNetwork, Lane } from '../server/network.ts';
@@ -26,6 +27,22 @@ export interface CellEnvironment {
 
 function fileSafe(id: string): string {
   return id.replace(/[^A-Za-z0-9._=-]+/g, '_');
+}
+
+/** The reports that reached the proxy for this attempt of a cell, before the harness acted on the page itself. */
+export function cellReports(network: FixtureNetwork, cellId: string, startedAt: number, actedAt: number | undefined): CspReport[] {
+  return network
+    .reportsFor(cellId)
+    .filter((r) => r.receivedAt >= startedAt && (actedAt === undefined || r.receivedAt < actedAt))
+    .flatMap((r) => (r.report ? [r.report] : []));
+}
+
+/** Writes a cell's screenshot to `<outDir>/screenshots/`; its path relative to the report. */
+export function saveScreenshot(outDir: string, cellId: string, png: Buffer): string {
+  const rel = join('screenshots', `${fileSafe(cellId)}.png`);
+  mkdirSync(join(outDir, 'screenshots'), { recursive: true });
+  writeFileSync(join(outDir, rel), png);
+  return rel;
 }
 
 /** The report cell of a planned cell before it ran (skipped until something happens). */
@@ -90,11 +107,7 @@ export async function executeCell(cell: PlannedCell, env: CellEnvironment): Prom
       },
     }),
   );
-  const actedAt = observation.harnessActedAt;
-  const reports = network
-    .reportsFor(cell.id)
-    .filter((r) => r.receivedAt >= startedAt && (actedAt === undefined || r.receivedAt < actedAt))
-    .flatMap((r) => (r.report ? [r.report] : []));
+  const reports = cellReports(network, cell.id, startedAt, observation.harnessActedAt);
   const merged = mergeViolations(observation.signals, reports, { siteOrigins: [network.site.origin, network.site.secondOrigin] });
   const probeRecord = observation.probes.find((p) => p.feature === probeName);
   const probe = observed
@@ -106,13 +119,7 @@ export async function executeCell(cell: PlannedCell, env: CellEnvironment): Prom
   const { mine: violations, other: otherViolations } = observed ? attribute(merged, expectations, !probe.ok) : { mine: merged, other: [] };
   const status = statusOf(probe.ok, violations, observation.error?.message ?? null);
   const { outcome } = outcomeOf(status, violations, cell.expectation);
-  let screenshot: string | null = null;
-  if (observation.screenshot && (status !== 'pass' || env.screenshots === 'all')) {
-    const rel = join('screenshots', `${fileSafe(cell.id)}.png`);
-    mkdirSync(join(env.outDir, 'screenshots'), { recursive: true });
-    writeFileSync(join(env.outDir, rel), observation.screenshot);
-    screenshot = rel;
-  }
+  const screenshot = observation.screenshot && (status !== 'pass' || env.screenshots === 'all') ? saveScreenshot(env.outDir, cell.id, observation.screenshot) : null;
   const unrecorded = network.unrecordedRequestsFor(cell.id);
   const blocking = violations.find((v) => v.disposition === 'enforce') ?? null;
   const blockingDirective = blocking?.effectiveDirective ?? null;

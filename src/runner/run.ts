@@ -43,16 +43,22 @@ export interface RunResult {
 
 const isCspMessage = (text: string) => parseCspMessage(text) !== null;
 
-export async function runCells(options: RunOptions): Promise<RunResult> {
-  const browsersWanted = [...new Set(options.cells.map((c) => c.browser))];
+/** Which of the wanted engines are installed: the report's browsers (a missing one with its install command). */
+export async function detectBrowsers(wanted: readonly BrowserId[], engines: Readonly<Record<BrowserId, Engine>>, source: BrowserSource): Promise<{ availability: Map<BrowserId, EngineAvailability>; browsers: ReportBrowser[] }> {
   const availability = new Map<BrowserId, EngineAvailability>();
-  for (const b of browsersWanted) availability.set(b, await options.engines[b].detect(options.browserSource));
-  const browsers: ReportBrowser[] = browsersWanted.map((b) => {
+  for (const b of wanted) availability.set(b, await engines[b].detect(source));
+  const browsers: ReportBrowser[] = wanted.map((b) => {
     const a = availability.get(b)!;
     return a.available
       ? { id: b, version: null, source: a.source, status: 'ok' }
       : { id: b, version: null, source: null, status: 'missing', install: a.install ?? undefined };
   });
+  return { availability, browsers };
+}
+
+export async function runCells(options: RunOptions): Promise<RunResult> {
+  const browsersWanted = [...new Set(options.cells.map((c) => c.browser))];
+  const { availability, browsers } = await detectBrowsers(browsersWanted, options.engines, options.browserSource);
   options.onBegin?.(options.cells.length, browsers);
 
   const results: ReportCell[] = [];

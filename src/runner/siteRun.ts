@@ -3,12 +3,10 @@
 // asked, then loads every page in every browser: one page cell per page × browser, plus one cell per
 // feature of each vendor the page contacted, all judged from that one load. Findings about the site
 // (siteFindings.ts) come from the server's logged answers and the cells' evidence.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { parseCspMessage } from '../collectors/messages.ts';
 import { mergeViolations } from '../collectors/merge.ts';
-import type { BrowserSource, CellObservation, DomCheck, Engine, EngineAvailability, EngineSession } from '../engines/types.ts';
+import type { BrowserSource, CellObservation, DomCheck, Engine, EngineSession } from '../engines/types.ts';
 import type { ReportBrowser, ReportCell, ReportFinding, ReportSite, ReportSitePage } from '../reporters/model.ts';
 import { FixtureNetwork, type Lane } from '../server/network.ts';
 import { hostMatches } from '../server/routes.ts';
@@ -19,7 +17,9 @@ import type { SiteContext } from '../site/context.ts';
 import { catalogRoutes } from '../vendors/index.ts';
 import type { ExpectEntry, Vendor } from '../vendors/types.ts';
 import type { ScreenshotChoice } from './config.ts';
+import { cellReports, saveScreenshot } from './execute.ts';
 import { statusOf } from './expect.ts';
+import { detectBrowsers } from './run.ts';
 import { attribute, domChecksOf, isObserved, observedProbe, verdictsOf } from './observe.ts';
 import { resolveParams } from './plan.ts';
 import { schedule, type Outcomes } from './scheduler.ts';
@@ -79,10 +79,6 @@ interface PageLoad {
 /** A page cell's id (`site:/checkout/chromium`); a vendor feature's on it adds `/<vendor>/<feature>` before the browser. */
 export function sitePageCellId(page: string, browser: BrowserId, vendorFeature?: { vendor: string; feature: string }): string {
   return `site:${page}${vendorFeature ? `/${vendorFeature.vendor}/${vendorFeature.feature}` : ''}/${browser}`;
-}
-
-function fileSafe(id: string): string {
-  return id.replace(/[^A-Za-z0-9._=-]+/g, '_');
 }
 
 function pageCell(load: PageLoad, version: string): ReportCell {
@@ -214,12 +210,7 @@ async function discoverPages(network: FixtureNetwork, options: SiteRunOptions): 
 }
 
 async function loadPages(network: FixtureNetwork, pages: readonly string[], options: SiteRunOptions): Promise<SiteRunResult> {
-  const availability = new Map<BrowserId, EngineAvailability>();
-  for (const b of options.browsers) availability.set(b, await options.engines[b].detect(options.browserSource));
-  const browsers: ReportBrowser[] = options.browsers.map((b) => {
-    const a = availability.get(b)!;
-    return a.available ? { id: b, version: null, source: a.source, status: 'ok' } : { id: b, version: null, source: null, status: 'missing', install: a.install ?? undefined };
-  });
+  const { availability, browsers } = await detectBrowsers(options.browsers, options.engines, options.browserSource);
   const loads: PageLoad[] = pages.flatMap((page) => options.browsers.map((browser) => ({ id: sitePageCellId(page, browser), browser, page })));
   options.onBegin?.(loads.length, browsers, pages);
   const vendors = options.catalog.filter((v) => options.vendors === null || options.vendors.includes(v.id));
@@ -327,24 +318,14 @@ async function judgePage(load: PageLoad, env: PageEnvironment): Promise<{ cells:
       wantScreenshot: (obs) => obs.error === null && (options.screenshots === 'all' || obs.signals.length > 0),
     }),
   );
-  const actedAt = observation.harnessActedAt;
-  const reports = network
-    .reportsFor(load.id)
-    .filter((r) => r.receivedAt >= startedAt && (actedAt === undefined || r.receivedAt < actedAt))
-    .flatMap((r) => (r.report ? [r.report] : []));
+  const reports = cellReports(network, load.id, startedAt, observation.harnessActedAt);
   const violations = mergeViolations(observation.signals, reports, { siteOrigins: [options.site.origin] });
   const exchanges = network.siteExchanges.filter((e) => e.cellId === load.id && e.by === 'browser');
   const { final, redirectedTo, chain } = documentChain(exchanges, options.site.origin, load.page);
   const refusedAll = network.unexpectedHosts.filter((u) => u.cellId === load.id);
   const answered = network.answeredFor(load.id);
 
-  let screenshot: string | null = null;
-  if (observation.screenshot) {
-    const rel = join('screenshots', `${fileSafe(load.id)}.png`);
-    mkdirSync(join(options.outDir, 'screenshots'), { recursive: true });
-    writeFileSync(join(options.outDir, rel), observation.screenshot);
-    screenshot = rel;
-  }
+  const screenshot = observation.screenshot ? saveScreenshot(options.outDir, load.id, observation.screenshot) : null;
 
   // The page cell: the document answered 2xx (after redirects) and nothing was blocked.
   let error: string | null = observation.error?.message ?? null;
