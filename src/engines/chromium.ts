@@ -21,6 +21,9 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
   '--no-pings',
   '--disable-domain-reliability',
+  // Cells share a page (playwrightSession.ts): a finished cell's document must not wait in the
+  // back/forward cache, alive, while the next cell runs.
+  '--disable-back-forward-cache',
   // Not --disable-features: Chromium keeps only the last one, and Playwright's list matters more.
 ];
 

@@ -64,6 +64,9 @@ export const LEAN_PREFS: Record<string, string | number | boolean> =
         'network.process.enabled': false,
       };
 
+/** Cells share a page (playwrightSession.ts): no finished cell's document kept in the back/forward cache. */
+export const ISOLATION_PREFS: Record<string, string | number | boolean> = { 'browser.sessionhistory.max_total_viewers': 0 };
+
 export const firefoxEngine: Engine = defineEngine(
   {
     browser: 'firefox',
@@ -74,7 +77,7 @@ export const firefoxEngine: Engine = defineEngine(
   },
   async (found, options) => {
     const executablePath = found.executable;
-    const firefoxUserPrefs = { ...QUIET_PREFS, ...LEAN_PREFS, ...proxyPrefs(options.proxyUrl) };
+    const firefoxUserPrefs = { ...QUIET_PREFS, ...LEAN_PREFS, ...ISOLATION_PREFS, ...proxyPrefs(options.proxyUrl) };
     const own = found.source === 'playwright';
     return PlaywrightSession.start(
       {

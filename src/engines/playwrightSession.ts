@@ -1,9 +1,11 @@
 // One Playwright browser (Chromium over CDP, Firefox over WebDriver BiDi, or Playwright's own WebKit)
-// reused across cells, a fresh context per cell; relaunched after a crash or a hang.
+// reused across cells; relaunched after a crash or a hang. Cells share one context and one page, the
+// site's state cleared and the page back on about:blank between them (decisions/0012); a cell that
+// failed, or every FRESH_CONTEXT_EVERY cells, gets a new context.
 import type { Browser, BrowserContext, Page } from 'playwright';
 import type { BrowserId } from '../shared/vocabulary.ts';
 import { childrenMatching, kill, track, untrack } from './processes.ts';
-import { cellFailure, cellObservation, checksExpression, DeadlineError, LISTENER_JS, phaseClock, READ_EXPRESSION, SESSION_CLOSED, settle, toCheckResults, toPageState, within, type PageState } from './settle.ts';
+import { cellFailure, cellObservation, checksExpression, CLEAR_EXPRESSION, DeadlineError, LISTENER_JS, phaseClock, READ_EXPRESSION, SESSION_CLOSED, settle, toCheckResults, toPageState, within, type PageState } from './settle.ts';
 import { EngineError, type CellLoad, type CellObservation, type EngineFailure, type EngineSession, type LaunchOptions, type RawSignal } from './types.ts';
 
 interface PlaywrightLauncher {
@@ -24,6 +26,28 @@ const LONG_LIVED = new Set(['eventsource', 'websocket']);
 
 /** Time kept back from a cell's budget for reading, a screenshot and closing the context. */
 const RESERVE_MS = 600;
+
+/**
+ * How cells are kept apart. `page` (default): one context and page reused, cleared between cells — a
+ * new page costs 0.5–1 s of a cell's time in Chromium and Firefox, navigating the same one nothing.
+ * `context` (CSPH_PLAYWRIGHT_ISOLATION=context): a new context per cell, to compare.
+ */
+const ISOLATION: 'page' | 'context' = process.env.CSPH_PLAYWRIGHT_ISOLATION === 'context' ? 'context' : 'page';
+
+/** A reused context is replaced after this many cells, whatever happened (bounded growth). */
+const FRESH_CONTEXT_EVERY = 50;
+
+
+/** The events a cell listens to on the shared page, removed when the cell ends. */
+const CELL_EVENTS = ['console', 'pageerror', 'request', 'response', 'requestfinished', 'requestfailed', 'websocket'] as const;
+
+interface Slot {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Cells this context has served. */
+  used: number;
+}
 
 let launching: Promise<unknown> = Promise.resolve();
 
@@ -71,8 +95,8 @@ export class PlaywrightSession implements EngineSession {
   private relaunch: Promise<{ browser: Browser; pid: number | null }> | null = null;
   /** Cells in a row that timed out or could not close their context: two mean a hung browser. */
   private failures = 0;
-  /** The next cell's context and page, opened while the runner works on the previous cell. */
-  private spare: Promise<{ browser: Browser; context: BrowserContext; page: Page }> | null = null;
+  /** The next cell's context and page: the cleared one of the previous cell, or a new one opened ahead. */
+  private spare: Promise<Slot> | null = null;
 
   private constructor(
     private readonly launcher: PlaywrightLauncher,
@@ -109,19 +133,22 @@ export class PlaywrightSession implements EngineSession {
     browser?.close().catch(() => undefined);
   }
 
+  private static async open(browser: Browser): Promise<Slot> {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    await context.addInitScript({ content: LISTENER_JS });
+    return { browser, context, page: await context.newPage(), used: 0 };
+  }
+
+  /** Opens the next cell's context ahead, while the runner works on the previous cell. */
   private prepare(): void {
     const browser = this.current;
     if (!browser || !this.alive || this.closed) return;
-    const run = (async () => {
-      const context = await browser.newContext({ ignoreHTTPSErrors: true });
-      await context.addInitScript({ content: LISTENER_JS });
-      return { browser, context, page: await context.newPage() };
-    })();
+    const run = PlaywrightSession.open(browser);
     run.catch(() => undefined);
     this.spare = run;
   }
 
-  private async takePage(deadline: number): Promise<{ context: BrowserContext; page: Page }> {
+  private async takePage(deadline: number): Promise<Slot> {
     const spare = this.spare;
     this.spare = null;
     if (spare) {
@@ -133,10 +160,33 @@ export class PlaywrightSession implements EngineSession {
         if (error instanceof DeadlineError) throw error;
       }
     }
-    const browser = await this.ensureBrowser(deadline);
-    const context = await browser.newContext({ ignoreHTTPSErrors: true });
-    await context.addInitScript({ content: LISTENER_JS });
-    return { context, page: await context.newPage() };
+    return PlaywrightSession.open(await this.ensureBrowser(deadline));
+  }
+
+  /**
+   * Readies a finished cell's context for the next cell: popups closed, every frame's storage
+   * cleared (and its writes on the way out ignored), the page back on about:blank (its document,
+   * timers and sockets gone), then the cookies cleared. Run
+   * before the cell ends, so what the page still sends is attributed to it. False: use a new context.
+   */
+  private async recycle(slot: Slot): Promise<boolean> {
+    if (ISOLATION !== 'page' || slot.used >= FRESH_CONTEXT_EVERY || slot.browser !== this.current || !this.alive) return false;
+    try {
+      await within(
+        (async () => {
+          for (const other of slot.context.pages()) if (other !== slot.page) await other.close();
+          await Promise.all(slot.page.frames().map((frame) => within(frame.evaluate(CLEAR_EXPRESSION), 1000, 'clearing a frame').catch(() => undefined)));
+          await slot.page.goto('about:blank');
+          await slot.context.clearCookies();
+        })(),
+        3000,
+        'clearing the page',
+      );
+      for (const event of CELL_EVENTS) slot.page.removeAllListeners(event);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async ensureBrowser(deadline: number): Promise<Browser> {
@@ -172,13 +222,14 @@ export class PlaywrightSession implements EngineSession {
     const observation = (error: EngineFailure | null, state: PageState | null): CellObservation => cellObservation(started, signals, error, state);
     if (this.closed) return observation(SESSION_CLOSED, null);
 
-    let context: BrowserContext | null = null;
+    let slot: Slot | null = null;
     let lastState: PageState | null = null;
     let navigating = false;
     const phase = phaseClock(`${this.browser} ${load.cellId}`);
     const work = async (): Promise<CellObservation> => {
       const taken = await this.takePage(deadline);
-      context = taken.context;
+      taken.used += 1;
+      slot = taken;
       const page = taken.page;
       phase('context and page');
       let inflight = 0;
@@ -261,20 +312,29 @@ export class PlaywrightSession implements EngineSession {
       observationError = failure;
       return observation(failure, lastState);
     } finally {
-      const ctx = context as BrowserContext | null;
+      const used = slot as Slot | null;
       let failed = observationError !== null;
-      if (ctx) {
-        try {
-          await within(ctx.close(), 3000, 'closing the context');
-          phase('context closed');
-        } catch {
-          failed = true;
+      // A cell that failed leaves its context behind, whatever state it is in.
+      if (used && !failed && (await this.recycle(used))) {
+        phase('page cleared');
+        this.spare = Promise.resolve(used);
+      } else {
+        if (used) {
+          try {
+            await within(used.context.close(), 3000, 'closing the context');
+            phase('context closed');
+          } catch {
+            failed = true;
+          }
         }
+        this.prepare();
       }
       this.failures = failed ? this.failures + 1 : 0;
       // A slow machine times out now and then; twice in a row means a hung browser: start afresh.
-      if (this.failures >= 2) this.discard();
-      this.prepare();
+      if (this.failures >= 2) {
+        this.discard();
+        this.prepare();
+      }
     }
   }
 

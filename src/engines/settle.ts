@@ -15,6 +15,13 @@ export const READ_EXPRESSION = `(${READ_JS})()`;
 /** A WebDriver `execute/sync` body. */
 export const READ_SCRIPT = `return (${READ_JS})();`;
 
+/** An async function expression clearing a frame's storage (harness/clear.js). */
+const CLEAR_JS = harnessFile('clear.js').trim().replace(/;$/, '');
+/** Clears the frame's storage (Playwright `evaluate`: the promise is awaited). */
+export const CLEAR_EXPRESSION = `(${CLEAR_JS})()`;
+/** The same as a WebDriver `execute/sync` body (a returned promise is awaited). */
+export const CLEAR_SCRIPT = `return (${CLEAR_JS})();`;
+
 /** A function expression over DomCheck[] (harness/checks.js). */
 const CHECKS_JS = harnessFile('checks.js').trim().replace(/;$/, '');
 /** Evaluates the DOM checks (Playwright `evaluate`). */

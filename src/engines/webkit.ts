@@ -8,7 +8,7 @@ import { webkit } from 'playwright';
 import { defineEngine } from './detect.ts';
 import { HARNESS_HANDLES_SIGNALS, PlaywrightSession } from './playwrightSession.ts';
 import { commandLine, descendantsOf, isAlive, kill, track } from './processes.ts';
-import { cellFailure, cellObservation, CHECKS_SCRIPT, DeadlineError, LISTENER_JS, phaseClock, READ_SCRIPT, SESSION_CLOSED, settle, sleep, toCheckResults, toPageState, within, type PageState } from './settle.ts';
+import { cellFailure, cellObservation, CHECKS_SCRIPT, CLEAR_SCRIPT, DeadlineError, LISTENER_JS, phaseClock, READ_SCRIPT, SESSION_CLOSED, settle, sleep, toCheckResults, toPageState, within, type PageState } from './settle.ts';
 import { EngineError, type CellLoad, type CellObservation, type Engine, type EngineFailure, type EngineSession } from './types.ts';
 import { freePort, WebDriverClient, WebDriverError } from './webdriver.ts';
 import { acquireDisplay, xvfbAvailable, type Display } from './xvfb.ts';
@@ -19,11 +19,28 @@ export const MINIBROWSER_PATHS = ['/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/Mini
 /** How cells are kept apart in WebKit: see recycle(). */
 const WEBKIT_ISOLATION: 'reuse' | 'session' = process.env.CSPH_WEBKIT_ISOLATION === 'session' ? 'session' : 'reuse';
 
-/** Run on the cell's page before leaving it: what the site stored must not reach the next cell. */
-const CLEAR_SITE_STATE = `try { localStorage.clear(); } catch (e) {}
-try { sessionStorage.clear(); } catch (e) {}
-try { document.cookie.split(';').forEach(function (c) { var n = c.split('=')[0].trim(); if (n) document.cookie = n + '=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/'; }); } catch (e) {}
-return true;`;
+
+/** How deep clearing goes into frames within frames (a vendor's widget frame inside its loader frame). */
+const CLEAR_FRAME_DEPTH = 3;
+
+/**
+ * Clears the storage of the current browsing context's frames, depth first: a vendor frame's
+ * storage is its origin's, out of the top page's reach. Classic WebDriver enters a frame by index.
+ */
+async function clearFrames(client: WebDriverClient, id: string, depth: number): Promise<void> {
+  const count = await client.executeSync<number>(id, 'return window.frames.length;', [], 2000);
+  for (let i = 0; i < count; i++) {
+    try {
+      await client.command('POST', `/session/${id}/frame`, { id: i }, 2000);
+      await client.executeSync(id, CLEAR_SCRIPT, [], 2000).catch(() => undefined);
+      // WebDriver deletes the cookies of the current frame's document: this frame's site.
+      await client.command('DELETE', `/session/${id}/cookie`, undefined, 2000).catch(() => undefined);
+      if (depth < CLEAR_FRAME_DEPTH) await clearFrames(client, id, depth + 1);
+    } finally {
+      await client.command('POST', `/session/${id}/frame/parent`, {}, 2000);
+    }
+  }
+}
 
 const INSTALL = { system: 'sudo apt-get install -y webkit2gtk-driver xvfb', playwright: 'npx playwright install webkit' };
 const RESERVE_MS = 600;
@@ -93,7 +110,7 @@ class WebKitDriverSession implements EngineSession {
 
   /**
    * Readies the next cell's session in the background. `reuse` (default): the same MiniBrowser,
-   * the site's cookies and storage cleared, back on about:blank — a warm navigation costs ~50 ms.
+   * the site's cookies and storage cleared (the page's and every frame's), back on about:blank — a warm navigation costs ~50 ms.
    * `session` (CSPH_WEBKIT_ISOLATION=session): a new MiniBrowser per cell, ~1 s more per cell.
    */
   private recycle(sessionId: string | null, mode: 'reuse' | 'session' = WEBKIT_ISOLATION): void {
@@ -108,7 +125,8 @@ class WebKitDriverSession implements EngineSession {
       return id;
     };
     const reuse = async (id: string) => {
-      await client.executeSync(id, CLEAR_SITE_STATE, [], 2000);
+      await clearFrames(client, id, 1);
+      await client.executeSync(id, CLEAR_SCRIPT, [], 2000);
       await client.command('DELETE', `/session/${id}/cookie`, undefined, 2000);
       await client.navigate(id, 'about:blank', 5000);
       return id;

@@ -101,6 +101,21 @@ class ProxyLane implements Lane {
   }
 }
 
+/** Headers no answer of the proxy keeps: each would let one cell's answer outlive it in the browser. */
+const CELL_BOUND_HEADERS = new Set(['cache-control', 'expires', 'age', 'pragma', 'strict-transport-security', 'alt-svc']);
+
+/**
+ * Every answer `no-store`, without HSTS or Alt-Svc (decisions/0012): a cell shares its browser context
+ * with the cells before it, and every request of every cell must reach the proxy — a feature judged by
+ * what the proxy answered would fail on a cached script, and a recorded answer's max-age would do that.
+ */
+export function uncached<T extends { headers?: Record<string, string | string[] | undefined> }>(response: T): T {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(response.headers ?? {})) if (value !== undefined && !CELL_BOUND_HEADERS.has(name.toLowerCase())) headers[name] = value;
+  headers['cache-control'] = 'no-store';
+  return { ...response, headers };
+}
+
 /** A cell's list in a by-cell index, made on first use. */
 function byCell<T>(index: Map<string, T[]>, cellId: string): T[] {
   let list = index.get(cellId);
@@ -245,7 +260,7 @@ export class FixtureNetwork {
       })
       .always()
       .thenRejectConnection(403, 'Forbidden', {}, 'csp-harness: no fixture answers this host');
-    await server.forAnyRequest().always().thenCallback((req) => this.handle(lane, req));
+    await server.forAnyRequest().always().thenCallback(async (req) => uncached(await this.handle(lane, req)));
     // Port 0: the OS picks a free one (mockttp would otherwise probe from 8000 up).
     await onLoopback(() => server.start(0));
     lane.port = server.port;

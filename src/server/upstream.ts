@@ -55,6 +55,9 @@ export interface UpstreamCover {
   ws: (url: string) => boolean;
 }
 
+/** As every answer of the proxy (network.ts `uncached`): `no-store`, no HSTS or Alt-Svc (a header set to undefined is removed). */
+const UNCACHED = { 'cache-control': 'no-store', expires: undefined, age: undefined, pragma: undefined, 'strict-transport-security': undefined, 'alt-svc': undefined };
+
 /**
  * Adds a lane's rules for one upstream route: forward what it covers; but first, when the target
  * does not accept a connection, answer 502 naming it (for an upgrade in the status text too: mockttp
@@ -71,7 +74,7 @@ export async function addUpstreamRules(server: Mockttp, route: UpstreamRoute, co
   const always = new completionCheckers.Always();
   await server.addRequestRules(
     { matchers: [isDown(cover.http)], steps: [new requestSteps.FixedResponseStep(502, 'Bad Gateway', down, { 'content-type': 'text/plain; charset=utf-8' })], completionChecker: always },
-    { matchers: [isCovered(cover.http)], steps: [new requestSteps.PassThroughStep({ transformRequest: { setProtocol: secure ? 'https' : 'http', replaceHost } })], completionChecker: always },
+    { matchers: [isCovered(cover.http)], steps: [new requestSteps.PassThroughStep({ transformRequest: { setProtocol: secure ? 'https' : 'http', replaceHost }, transformResponse: { updateHeaders: UNCACHED } })], completionChecker: always },
   );
   await server.addWebSocketRules(
     { matchers: [isDown(cover.ws)], steps: [new webSocketSteps.RejectWebSocketStep(502, down, { 'content-type': 'text/plain; charset=utf-8' }, down)], completionChecker: always },
