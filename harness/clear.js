@@ -1,5 +1,5 @@
 // Run in every frame of a finished cell's page, before the next cell uses the same browser context
-// (decisions/0012): what the page and its vendors stored must not reach the next cell. Cookies,
+// (decisions/0013): what the page and its vendors stored must not reach the next cell. Cookies,
 // HttpOnly ones too, are cleared by the engine; the HTTP cache holds nothing (the proxy answers
 // everything no-store). Each step on its own: one a frame denies must not stop the others.
 (async function clear() {

@@ -187,7 +187,7 @@ describe.each(['chromium', 'firefox', 'webkit'] as const)('%s', (browser) => {
   }
 
   it('keeps cells apart: nothing a page or its vendor frame stored, even as it was left, reaches the next cell', async () => {
-    // Cells share a browser context (decisions/0012): the next cell must find none of it.
+    // Cells share a browser context (decisions/0013): the next cell must find none of it.
     const first = await stateSeen('state-write', true);
     // What the first cell stored was really stored (else the check below proves nothing).
     // A third-party frame's storage: stored, or denied by the engine itself (Chromium's incognito contexts).

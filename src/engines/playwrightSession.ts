@@ -1,6 +1,6 @@
 // One Playwright browser (Chromium over CDP, Firefox over WebDriver BiDi, or Playwright's own WebKit)
 // reused across cells; relaunched after a crash or a hang. Cells share one context and one page, the
-// site's state cleared and the page back on about:blank between them (decisions/0012); a cell that
+// site's state cleared and the page back on about:blank between them (decisions/0013); a cell that
 // failed, or every FRESH_CONTEXT_EVERY cells, gets a new context.
 import type { Browser, BrowserContext, Page } from 'playwright';
 import type { BrowserId } from '../shared/vocabulary.ts';

@@ -105,7 +105,7 @@ class ProxyLane implements Lane {
 const CELL_BOUND_HEADERS = new Set(['cache-control', 'expires', 'age', 'pragma', 'strict-transport-security', 'alt-svc']);
 
 /**
- * Every answer `no-store`, without HSTS or Alt-Svc (decisions/0012): a cell shares its browser context
+ * Every answer `no-store`, without HSTS or Alt-Svc (decisions/0013): a cell shares its browser context
  * with the cells before it, and every request of every cell must reach the proxy — a feature judged by
  * what the proxy answered would fail on a cached script, and a recorded answer's max-age would do that.
  */

@@ -1,4 +1,4 @@
-// Every answer of the proxy leaves nothing in the browser for the next cell (decisions/0012).
+// Every answer of the proxy leaves nothing in the browser for the next cell (decisions/0013).
 import { describe, expect, it } from 'vitest';
 import { uncached } from './network.ts';
 
