@@ -1,5 +1,5 @@
 // The one interface every engine implements. One EngineSession = one browser process bound to one
-// proxy lane; it loads cells one after another (a fresh context/session per cell).
+// proxy lane; it loads cells one after another, each cell's state cleared before the next (decisions/0013).
 import { HarnessError, type BrowserId, type ProbeRecord, type RawSignal } from '../shared/vocabulary.ts';
 
 export type { ProbeRecord, RawSignal } from '../shared/vocabulary.ts';

@@ -1,7 +1,7 @@
 // WebKit: WebKitGTK's MiniBrowser through WebKitWebDriver (classic W3C WebDriver) under the harness's
 // own Xvfb; Playwright's own WebKit where a user has it installed. One driver process per session
-// (WebKitWebDriver serves one WebDriver session at a time); a fresh WebDriver session — a fresh
-// MiniBrowser with fresh storage — per cell, created while the runner works on the previous one.
+// (WebKitWebDriver serves one WebDriver session at a time); one MiniBrowser reused from cell to
+// cell, its page's and frames' state cleared between them (recycle(), decisions/0013).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { webkit } from 'playwright';
