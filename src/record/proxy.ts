@@ -2,6 +2,7 @@
 // network — but while the page loads, every host other than the site's is let through to the real
 // network (Upstream: --resolve, checked TLS) and the exchange recorded. Before and after the load,
 // what the browser asks for is its own background traffic: refused and listed, never forwarded.
+import { hostOf } from '../shared/urlPattern.ts';
 import { getLocal, type CompletedRequest, type Mockttp } from 'mockttp';
 import { createRunCa, type RunCa } from '../server/ca.ts';
 import { onLoopback } from '../server/loopback.ts';
@@ -18,14 +19,6 @@ export interface RecordingLog {
   /** A host was let through for the first time: where it went. */
   letThrough(host: string, where: string): void;
   warn(message: string): void;
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return '';
-  }
 }
 
 export class RecordingProxy {
@@ -87,7 +80,7 @@ export class RecordingProxy {
 
   /** Whether a request is the page's own (answered here) or a third party's. */
   private isHarness(url: string): boolean {
-    const host = hostOf(url);
+    const host = (hostOf(url) ?? '');
     return host === REPORT_HOST || (URL.canParse(url) && this.site.isSiteOrigin(new URL(url).origin.replace(/^ws/, 'http')));
   }
 
@@ -107,7 +100,7 @@ export class RecordingProxy {
       .matching((req) => {
         // mockttp may evaluate every rule's matcher: note only what this rule answers.
         if (letThrough('wss')(req) || letThrough('ws')(req)) return false;
-        if (!this.recording) this.background.add(hostOf(req.url));
+        if (!this.recording) this.background.add((hostOf(req.url) ?? ''));
         return true;
       })
       .always()

@@ -2,6 +2,7 @@
 // and policies that no single cell shows — a nonce served twice, the site's own tags without the
 // nonce, hosts no vendor answers, policies that enforce nothing or report nowhere. Pure: it reads the
 // site server's logged answers and the page cells' evidence.
+import { hostOf } from '../shared/urlPattern.ts';
 import type { FindingKind, ReportFinding } from '../reporters/model.ts';
 import type { SiteExchange } from '../server/siteUpstream.ts';
 import type { BrowserId, ReportViolation } from '../shared/vocabulary.ts';
@@ -59,15 +60,6 @@ export function directiveForDest(dest: string | null | undefined): string | null
       return 'connect-src';
     default:
       return null;
-  }
-}
-
-function hostOf(url: string): string | null {
-  try {
-    const host = new URL(url).hostname;
-    return host === '' ? null : host;
-  } catch {
-    return null;
   }
 }
 

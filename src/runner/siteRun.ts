@@ -3,6 +3,7 @@
 // asked, then loads every page in every browser: one page cell per page × browser, plus one cell per
 // feature of each vendor the page contacted, all judged from that one load. Findings about the site
 // (siteFindings.ts) come from the server's logged answers and the cells' evidence.
+import { hostOf } from '../shared/urlPattern.ts';
 import pLimit from 'p-limit';
 import { parseCspMessage } from '../collectors/messages.ts';
 import { mergeViolations } from '../collectors/merge.ts';
@@ -144,14 +145,6 @@ function siteExpectations(vendor: Vendor, feature: string): ExpectEntry[] {
     if ('websocket' in e) return absolute(e.websocket);
     return 'selector' in e || 'style' in e || 'probe' in e;
   });
-}
-
-function hostOf(url: string): string | null {
-  try {
-    return new URL(url).hostname || null;
-  } catch {
-    return null;
-  }
 }
 
 export async function runSite(options: SiteRunOptions): Promise<SiteRunResult> {

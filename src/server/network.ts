@@ -4,6 +4,7 @@
 // route sends to the server it names. Each route kind is served by its own file: staticFiles.ts,
 // replay.ts, wsReplay.ts, upstream.ts; the site of run --site by siteUpstream.ts; reports by
 // reportEndpoint.ts.
+import { hostOf } from '../shared/urlPattern.ts';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { getLocal, type CompletedRequest, type Mockttp } from 'mockttp';
@@ -123,14 +124,6 @@ function byCell<T>(index: Map<string, T[]>, cellId: string): T[] {
   return list;
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return '';
-  }
-}
-
 export class FixtureNetwork {
   readonly pages = new Map<string, PageSpec>();
   readonly reports: StoredReport[] = [];
@@ -231,7 +224,7 @@ export class FixtureNetwork {
     await server
       .forAnyWebSocket()
       .matching((req) => {
-        if (this.wsRoute(hostOf(req.url))?.kind !== 'ws-echo') return false;
+        if (this.wsRoute((hostOf(req.url) ?? ''))?.kind !== 'ws-echo') return false;
         this.answer(lane, 'websocket', 'GET', req.url, 101);
         return true;
       })
@@ -240,10 +233,10 @@ export class FixtureNetwork {
     const siteUpstream = this.options.siteUpstream;
     if (siteUpstream) {
       // The site's own WebSockets go to its server as they are (HTTP is forwarded by handle(): its answers are rewritten).
-      await addUpstreamRules(server, { kind: 'upstream', host: this.site.host, target: siteTarget(siteUpstream.target).origin }, { http: () => false, ws: (url) => hostOf(url) === this.site.host });
+      await addUpstreamRules(server, { kind: 'upstream', host: this.site.host, target: siteTarget(siteUpstream.target).origin }, { http: () => false, ws: (url) => (hostOf(url) ?? '') === this.site.host });
     }
     for (const route of this.routes.filter((r): r is UpstreamRoute => r.kind === 'upstream')) {
-      await addUpstreamRules(server, route, { http: (url) => this.httpRoute(this.seen(url)) === route, ws: (url) => this.wsRoute(hostOf(url)) === route });
+      await addUpstreamRules(server, route, { http: (url) => this.httpRoute(this.seen(url)) === route, ws: (url) => this.wsRoute((hostOf(url) ?? '')) === route });
     }
     await this.wsReplayer?.addRules(server, {
       unrecorded: (req) => this.unrecorded(lane, req),
@@ -253,7 +246,7 @@ export class FixtureNetwork {
       .forAnyWebSocket()
       .matching((req) => {
         // mockttp may evaluate every rule's matcher: record only what this rule answers.
-        const route = this.wsRoute(hostOf(req.url));
+        const route = this.wsRoute((hostOf(req.url) ?? ''));
         if (route && route.kind !== 'refuse') return false;
         this.refuse(lane, req);
         return true;
@@ -271,7 +264,7 @@ export class FixtureNetwork {
 
   /** Adds a URL's host to the hosts seen, and returns it. */
   private seen(url: string): string {
-    const host = hostOf(url);
+    const host = (hostOf(url) ?? '');
     this.hostsSeen.add(host);
     return host;
   }
@@ -282,7 +275,7 @@ export class FixtureNetwork {
   }
 
   private wsReplayRoute(url: string): WsReplayRoute | undefined {
-    const route = this.wsRoute(hostOf(url));
+    const route = this.wsRoute((hostOf(url) ?? ''));
     return route?.kind === 'ws-replay' ? route : undefined;
   }
 
@@ -295,7 +288,7 @@ export class FixtureNetwork {
     lane.touch();
     const dest = req.headers['sec-fetch-dest'];
     const upgrade = String(req.headers.upgrade ?? '').toLowerCase() === 'websocket';
-    this.unexpectedHosts.push({ cellId: lane.current, host: hostOf(req.url), url: req.url, dest: upgrade ? 'websocket' : typeof dest === 'string' ? dest : null });
+    this.unexpectedHosts.push({ cellId: lane.current, host: (hostOf(req.url) ?? ''), url: req.url, dest: upgrade ? 'websocket' : typeof dest === 'string' ? dest : null });
   }
 
   private async handle(lane: ProxyLane, req: CompletedRequest) {

@@ -56,3 +56,12 @@ export function blockedUrlMatches(pattern: string, blocked: string): boolean {
   if (!patternOrigin) return false;
   return patternOrigin.includes('*') ? urlMatches(`${patternOrigin}/**`, `${origin}/`) : patternOrigin.toLowerCase() === origin.toLowerCase();
 }
+
+/** A URL's host name, lower-case; null for what does not parse or has none (`data:`, `inline`). */
+export function hostOf(url: string): string | null {
+  try {
+    return new URL(url).hostname.toLowerCase() || null;
+  } catch {
+    return null;
+  }
+}
