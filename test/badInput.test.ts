@@ -100,6 +100,10 @@ const FLAGS: [string, string[], RegExp][] = [
   ['policy file missing', ['run', '--policy-file', join(dir, 'nope.txt')], /cannot read --policy-file/],
   ['merge of a non-report', ['merge', file('m.json', '[]')], /is not a report\.json/],
   ['merge without files', ['merge'], /give the report\.json files/],
+  // run --fix answers "which policy passes everywhere": with --site, a baseline or a shard it is refused.
+  ['fix with site', ['run', '--site', 'http://127.0.0.1:9', '--fix'], /--fix works on the vendor matrix, not on --site yet/],
+  ['fix with baseline', ['run', '--policy', ok, '--fix', '--baseline', join(dir, 'nope.json')], /--fix and --baseline do not go together/],
+  ['fix with shard', ['run', '--policy', ok, '--fix', '--shard', '1/2'], /--fix needs the whole matrix/],
   ['serve with an unknown vendor', ['serve', '--policy', ok, '--vendor', 'intercom'], /unknown vendor "intercom"/],
 ];
 

@@ -23,6 +23,7 @@ Does your Content Security Policy break the third-party embeds on your pages?
 
 Commands:
   run       the matrix: every vendor feature under the policy in Chromium, Firefox and WebKit
+            (--fix: add what the engines blocked until every cell passes)
   serve     the fixture proxy and pages, for a browser of your own
   vendors   the bundled vendors, features, parameters and documented policies
   merge     combine the report.json files of --shard runs into one report

@@ -8,7 +8,8 @@ import { multiplex } from '../reporters/types.ts';
 import { summarize, type Report, type ReportCell } from '../reporters/model.ts';
 import { compareToBaseline } from '../runner/baseline.ts';
 import { failsRun } from '../runner/expect.ts';
-import { runCells } from '../runner/run.ts';
+import { runCells, type RunOptions } from '../runner/run.ts';
+import { fixedPolicyFile, fixedReportPolicies, formatFixOutcome, runFixLoop, type FixOutcome } from '../runner/fixLoop.ts';
 import { catalogPolicySources, VENDORS } from '../vendors/index.ts';
 import { loadCatalog, VENDOR_DIR_HELP } from './catalog.ts';
 import { flag, parseCommandArgs } from './args.ts';
@@ -18,6 +19,7 @@ import { FIXTURES_ROOT, resolveSelection, selectionOptions, sourceHelp } from '.
 import type { Io } from './io.ts';
 import { DEFAULT_SITE_ORIGIN } from '../site/context.ts';
 import type { ResolvedConfig } from '../runner/config.ts';
+import type { PlannedCell } from '../runner/plan.ts';
 import { runSite, SiteUnreachableError } from '../runner/siteRun.ts';
 import type { Vendor } from '../vendors/types.ts';
 import type { Parsed } from './args.ts';
@@ -50,12 +52,15 @@ ${VENDOR_DIR_HELP}
   --screenshots <which>      failing | all: which cells keep a screenshot  (default failing)
   --origin <url>             the site's origin the pages are served on (default ${DEFAULT_SITE_ORIGIN})
   --config <path>            a config file (default: csp-harness.config.{ts,mjs,js,json} if present)
+  --fix                      after the run, add what the engines blocked to the policy and run the failing
+                             cells again until all pass or nothing changes; writes <out>/fixed-policy.txt
 ${SITE_HELP}
 
 Without a policy option it runs the scenario files given (default: scenarios/), each carrying
 its own policies and expected outcomes.
 Exit codes: 0 every cell passed or was as expected, 1 a cell failed or was unexpected (with
---baseline: a cell regressed), 2 bad input or set-up problem, 130 interrupted.`;
+--baseline: a cell regressed; with --fix: a cell fails under the fixed policy), 2 bad input or
+set-up problem, 130 interrupted.`;
 
 
 export async function runCommand(argv: string[], io: Io): Promise<number> {
@@ -72,6 +77,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       timeout: { type: 'string' },
       shard: { type: 'string' },
       screenshots: { type: 'string' },
+      fix: { type: 'boolean' },
       ...SITE_OPTIONS,
     },
     true,
@@ -82,21 +88,24 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   }
   const catalog = await loadCatalog(args);
   const site = siteArgs('run', args);
+  const fix = flag(args, 'fix');
   if (site) {
+    if (fix) throw new UsageError('CSPH_FIX_SITE', "run: --fix works on the vendor matrix, not on --site yet. Give your site's policy with --policy and --vendor, then run --fix.");
     refuseWithSite('run', args);
     const chosen = await resolveSiteSelection('run', args, catalog);
     return runSiteCommand(args, io, catalog, site, chosen);
   }
   const selection = await resolveSelection('run', args, catalog);
   const { config } = selection;
+  if (fix) refuseWithFix(config);
   const output = prepareOutput(args, config);
   const { reporters, progress, abort, release } = startRun(io, config, selection.cells.length);
   const started = Date.now();
   const shard = config.shard;
   let result: Awaited<ReturnType<typeof runCells>>;
+  let fixed: FixOutcome | null = null;
   try {
-    result = await runCells({
-      cells: selection.cells,
+    const common: Omit<RunOptions, 'cells'> = {
       catalog,
       engines: ENGINES,
       browserSource: config.browserSource,
@@ -107,6 +116,10 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       outDir: output.outDir,
       screenshots: config.screenshots,
       signal: abort.signal,
+    };
+    result = await runCells({
+      ...common,
+      cells: selection.cells,
       onBegin: (total, browsers) => {
         for (const b of browsers) if (b.status === 'missing') io.err(`csp-harness: ${b.id} is not installed: its cells are skipped. Install it with: ${b.install ?? '?'}`);
         reporters.onBegin({ total, browsers: config.browsers, shard });
@@ -116,14 +129,15 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
         progress.cell(cell);
       },
     });
+    if (fix && !result.interrupted) fixed = await fixRounds(io, selection.cells, result.cells, common);
   } finally {
     release();
     progress.done();
   }
-  const cells: ReportCell[] = result.cells;
+  const cells: ReportCell[] = fixed?.cells ?? result.cells;
   const report: Report = {
     schemaVersion: 1,
-    policies: selection.policies,
+    policies: fixed ? fixedReportPolicies(selection.policies, fixed.sets) : selection.policies,
     ...(selection.scenarios.length
       ? { scenarios: selection.scenarios.map((s) => ({ id: s.id, title: s.title, ...(s.kind ? { kind: s.kind } : {}), ...(s.seedRef ? { seedRef: s.seedRef } : {}), file: s.file })) }
       : {}),
@@ -136,7 +150,45 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       shard,
     },
   };
-  return deliver(io, config, output, reporters, report, result);
+  const code = deliver(io, config, output, reporters, report, { ...result, interrupted: result.interrupted || (fixed?.interrupted ?? false) });
+  return fixed && code !== 130 ? deliverFix(io, output.outDir, fixed) : code;
+}
+
+/** --fix answers "which policy works everywhere": a baseline or a shard asks something else. */
+function refuseWithFix(config: ResolvedConfig): void {
+  if (config.baseline) throw new UsageError('CSPH_FIX_BASELINE', 'run: --fix and --baseline do not go together: --fix makes every cell pass, a baseline allows the cells that failed before. Drop one.');
+  if (config.shard && config.shard.total > 1) throw new UsageError('CSPH_FIX_SHARD', "run: --fix needs the whole matrix: a shard's fixed policy would miss what the other shards need. Drop --shard.");
+}
+
+/** The fix rounds (runner/fixLoop.ts): each re-run with a progress line per cell. */
+function fixRounds(io: Io, planned: readonly PlannedCell[], first: readonly ReportCell[], common: Omit<RunOptions, 'cells'>): Promise<FixOutcome> {
+  return runFixLoop({
+    planned,
+    first,
+    onRound: (round, added, rerun) => io.err(`csp-harness: fix round ${round}: added ${added.map((a) => `${a.directive} ${a.source}`).join(', ')}; running ${rerun} cell${rerun === 1 ? '' : 's'} again`),
+    rerun: async (cells) => {
+      const progress = new Progress(io, cells.length, process.stderr.isTTY === true && !process.env.CI);
+      try {
+        return await runCells({ ...common, cells, onCell: (cell) => progress.cell(cell) });
+      } finally {
+        progress.done();
+      }
+    },
+  });
+}
+
+/** Prints the fixed policy, its diff and who needed what; writes fixed-policy.txt; exit 0 only when every cell passes. */
+function deliverFix(io: Io, outDir: string, fixed: FixOutcome): number {
+  io.out(`\n${formatFixOutcome(fixed)}`);
+  const path = join(outDir, 'fixed-policy.txt');
+  writeFileSync(path, fixedPolicyFile(fixed.sets));
+  const many = fixed.sets.length > 1 ? ` (${fixed.sets.length} policies, each under a # line naming its scenario or --policy)` : '';
+  if (fixed.remaining.length === 0) {
+    io.err(`csp-harness: fixed policy in ${path}${many}: every cell passes under it${fixed.rounds > 0 ? ` (${fixed.rounds} fix round${fixed.rounds === 1 ? '' : 's'})` : ''}.`);
+    return EXIT_OK;
+  }
+  io.err(`csp-harness: --fix could not make every cell pass; ${fixed.remaining.length} cell${fixed.remaining.length === 1 ? '' : 's'} still fail${fixed.remaining.length === 1 ? 's' : ''}:\n  ${fixed.remaining.map((c) => `${c.id}: ${c.reason}`).join('\n  ')}\ncsp-harness: the policy with the fixes that worked is in ${path}${many}; change what is listed above by hand.`);
+  return EXIT_FAIL;
 }
 
 interface Output {

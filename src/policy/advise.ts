@@ -71,6 +71,16 @@ export function suggestFix(policy: Policy, verdict: PolicyVerdict, request: Chec
   return make("'wasm-unsafe-eval'", `add 'wasm-unsafe-eval' to ${verdict.decidedBy}`);
 }
 
+/** The source expression that allows a blocked URI as engines report it (`data`, a URL); null for `inline`, `eval`. */
+export function sourceForBlocked(blockedURI: string): string | null {
+  if (/^(data|blob|filesystem|mediastream)$/i.test(blockedURI)) return `${blockedURI.toLowerCase()}:`;
+  try {
+    return sourceFor(new URL(blockedURI));
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The fix an engine's own evidence asks for: the source of the URL it blocked, added to the directive
  * that decided (or, where default-src decided, a new effective directive starting from its list).
@@ -81,17 +91,8 @@ export function suggestFix(policy: Policy, verdict: PolicyVerdict, request: Chec
  */
 export function fixFromBlocked(policies: readonly Policy[], violation: { effectiveDirective: string; blockedURI: string }): Fix | null {
   const effective = violation.effectiveDirective.toLowerCase();
-  let add: string;
-  if (/^(data|blob|filesystem|mediastream)$/i.test(violation.blockedURI)) add = `${violation.blockedURI.toLowerCase()}:`;
-  else {
-    let url: URL;
-    try {
-      url = new URL(violation.blockedURI);
-    } catch {
-      return null;
-    }
-    add = sourceFor(url);
-  }
+  const add = sourceForBlocked(violation.blockedURI);
+  if (add === null) return null;
   for (const policy of policies) {
     const decided = fallbackList(effective).find((name) => getDirective(policy, name));
     if (!decided) continue;
