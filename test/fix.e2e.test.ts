@@ -1,36 +1,17 @@
 // `csp-harness run --fix` end to end, in the three real engines: the Genesys broken-icons scenario and
 // the Provide Support `default-src *` trap repaired (exit 0, fixed-policy.txt, a plain run of it passes),
 // and a cell no source can fix reported as such (exit 1).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parseReport } from '../src/reporters/json.ts';
-import type { Report } from '../src/reporters/model.ts';
+import { readReport, runBin } from './helpers/cli.ts';
 
-const exec = promisify(execFile);
+const cli = (...args: string[]) => runBin(CLI, args, { cwd: ROOT });
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin', 'csp-harness.js');
 const OUT = mkdtempSync(join(tmpdir(), 'csph-fix-'));
 const BROWSERS = 'chromium,firefox,webkit';
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec('node', [CLI, ...args], { cwd: ROOT, env: { ...process.env, CI: '1', NO_COLOR: '1' }, maxBuffer: 32 * 1024 * 1024, timeout: 600_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-function readReport(dir: string): Report {
-  const parsed = parseReport(readFileSync(join(dir, 'report.json'), 'utf8'));
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.report;
-}
 
 /** The directive's values in a policy text. */
 function directive(policy: string, name: string): string[] {

@@ -1,14 +1,12 @@
 // Adding a sixth bundled vendor touches src/vendors/<id>/, fixtures/<id>/ and scenarios/<id>/ only
 // (docs/architecture.md, "Adding a bundled vendor"). A copy of the project gets exactly those three
 // folders and nothing else; the CLI then lists the vendor and runs its scenarios in a real engine.
-import { execFile } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runBin } from './helpers/cli.ts';
 
-const exec = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
 const COPY = mkdtempSync(join(tmpdir(), 'csph-sixth-'));
 
@@ -63,15 +61,8 @@ for (const [path, text] of Object.entries(ADDED)) {
 }
 copyFileSync(join(ROOT, 'fixtures/chargebee/cdn.image-host.com/logo.png'), join(COPY, 'fixtures/acme-chat/cdn.acme-chat.test/logo.png'));
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec('node', [join(COPY, 'bin/csp-harness.js'), ...args], { cwd: COPY, env: { ...process.env, CI: '1', NO_COLOR: '1' }, timeout: 240_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+/** The CLI of the copy, run inside it. */
+const cli = (...args: string[]) => runBin(join(COPY, 'bin/csp-harness.js'), args, { cwd: COPY, timeoutMs: 240_000 });
 
 describe('a sixth bundled vendor is three folders', () => {
   it('adds files under its own three folders only', () => {
@@ -97,7 +88,7 @@ describe('a sixth bundled vendor is three folders', () => {
   }, 240_000);
 
   it('is refused by --vendor in the original project, which does not have it', async () => {
-    const { stderr } = await exec('node', [join(ROOT, 'bin/csp-harness.js'), 'vendors', '--json']);
+    const { stderr } = await runBin(join(ROOT, 'bin/csp-harness.js'), ['vendors', '--json']);
     expect(stderr).toBe('');
     expect(readFileSync(join(ROOT, 'src/vendors/index.ts'), 'utf8')).not.toContain('acme');
   });

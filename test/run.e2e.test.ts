@@ -1,35 +1,17 @@
 // `csp-harness run` end to end, in the three real engines: the Genesys matrix of the issue, its five
 // reports, the exit codes, baselines, and shards that merge into the unsharded run.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { readReport, runBin } from './helpers/cli.ts';
 import { GENESYS_US_EAST_1_HEADER } from '../src/vendors/genesys/index.ts';
-import { parseReport } from '../src/reporters/json.ts';
 import type { Report } from '../src/reporters/model.ts';
 import { darkPixels, decodePng, differingPixels } from './helpers/png.ts';
 
-const exec = promisify(execFile);
+const cli = (...args: string[]) => runBin(CLI, args);
 const CLI = join(import.meta.dirname, '..', 'bin', 'csp-harness.js');
 const OUT = mkdtempSync(join(tmpdir(), 'csph-run-'));
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec('node', [CLI, ...args], { env: { ...process.env, CI: '1', NO_COLOR: '1' }, maxBuffer: 32 * 1024 * 1024, timeout: 600_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-function readReport(dir: string): Report {
-  const parsed = parseReport(readFileSync(join(dir, 'report.json'), 'utf8'));
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.report;
-}
 
 /** The seed's header plus the font-src its icon font needs: every icons cell passes. */
 const ICONS_OK = `${GENESYS_US_EAST_1_HEADER}; font-src 'self' data:`;
