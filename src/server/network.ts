@@ -17,7 +17,8 @@ import { Replay, notRecorded } from './replay.ts';
 import { answersHttp, answersWebSocket, routesFor, type ReplayRoute, type Route, type StaticRoute, type UpstreamRoute, type WsReplayRoute } from './routes.ts';
 import { addUpstreamRules, upstreamTarget } from './upstream.ts';
 import { WsReplayer } from './wsReplay.ts';
-import { forwardToSite, rewriteSiteResponse, siteTarget, type SiteExchange, type SiteUpstreamOptions } from './siteUpstream.ts';
+import { uncached } from './uncached.ts';
+import { SiteLink, siteTarget, type SiteExchange, type SiteUpstreamOptions } from './siteUpstream.ts';
 import { quietenSocketResets } from './quiet.ts';
 import { MAX_REPORT_BYTES, receiveReport, type StoredReport } from './reportEndpoint.ts';
 import { CORS, serveStatic } from './staticFiles.ts';
@@ -102,21 +103,6 @@ class ProxyLane implements Lane {
   }
 }
 
-/** Headers no answer of the proxy keeps: each would let one cell's answer outlive it in the browser. */
-const CELL_BOUND_HEADERS = new Set(['cache-control', 'expires', 'age', 'pragma', 'strict-transport-security', 'alt-svc']);
-
-/**
- * Every answer `no-store`, without HSTS or Alt-Svc (decisions/0013): a cell shares its browser context
- * with the cells before it, and every request of every cell must reach the proxy — a feature judged by
- * what the proxy answered would fail on a cached script, and a recorded answer's max-age would do that.
- */
-export function uncached<T extends { headers?: Record<string, string | string[] | undefined> }>(response: T): T {
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(response.headers ?? {})) if (value !== undefined && !CELL_BOUND_HEADERS.has(name.toLowerCase())) headers[name] = value;
-  headers['cache-control'] = 'no-store';
-  return { ...response, headers };
-}
-
 /** A cell's list in a by-cell index, made on first use. */
 function byCell<T>(index: Map<string, T[]>, cellId: string): T[] {
   let list = index.get(cellId);
@@ -136,8 +122,8 @@ export class FixtureNetwork {
   /** The same logs by cell: settling asks for a cell's every 75 ms, and the run's logs grow to thousands of entries. */
   private readonly answeredByCell = new Map<string, AnsweredRequest[]>();
   private readonly reportsByCell = new Map<string, StoredReport[]>();
-  /** run --site: every answer of the user's server (siteUpstream.ts), the harness's own fetches included. */
-  readonly siteExchanges: SiteExchange[] = [];
+  /** run --site: the user's server behind the site origin (siteUpstream.ts); null otherwise. */
+  private readonly siteLink: SiteLink | null;
   private readonly servers: Mockttp[] = [];
   private readonly routes: readonly Route[];
   /** The routes that may answer an HTTP request, and those that may answer a WebSocket upgrade. */
@@ -157,6 +143,7 @@ export class FixtureNetwork {
     this.httpRoutes = this.routes.filter(answersHttp);
     this.wsRoutes = this.routes.filter(answersWebSocket);
     this.site = options.site ?? siteContext();
+    this.siteLink = options.siteUpstream ? new SiteLink(options.siteUpstream, this.site) : null;
     this.replays = new Map(this.routes.filter((r): r is ReplayRoute => r.kind === 'replay').map((r) => [r, new Replay(r)]));
   }
 
@@ -181,6 +168,11 @@ export class FixtureNetwork {
       ca.remove();
       throw error;
     }
+  }
+
+  /** run --site: every answer of the user's server (siteUpstream.ts), the harness's own fetches included. */
+  get siteExchanges(): readonly SiteExchange[] {
+    return this.siteLink?.exchanges ?? [];
   }
 
   get caCertificatePath(): string {
@@ -341,7 +333,7 @@ export class FixtureNetwork {
   private async forwardSite(lane: ProxyLane, req: CompletedRequest, url: URL) {
     const cellId = lane.current;
     const dest = req.headers['sec-fetch-dest'];
-    const result = await this.exchangeWithSite({ cellId, by: 'browser', method: req.method, url: req.url, dest: typeof dest === 'string' ? dest : null }, {
+    const result = await this.siteLink!.exchange({ cellId, by: 'browser', method: req.method, url: req.url, dest: typeof dest === 'string' ? dest : null }, {
       method: req.method,
       path: url.pathname + url.search,
       headers: req.headers,
@@ -358,36 +350,12 @@ export class FixtureNetwork {
    */
   async fetchSitePage(path: string): Promise<{ exchange: SiteExchange; body: string }> {
     const url = `${this.site.origin}${path}`;
-    const result = await this.exchangeWithSite(
+    const result = await this.siteLink!.exchange(
       { cellId: null, by: 'harness', method: 'GET', url, dest: 'document' },
       { method: 'GET', path, headers: { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'user-agent': 'csp-harness (run --site)' } },
     );
     if (result.exchange.error) throw new Error(result.exchange.error);
     return { exchange: result.exchange, body: result.body };
-  }
-
-  private async exchangeWithSite(
-    who: Pick<SiteExchange, 'cellId' | 'by' | 'method' | 'url' | 'dest'>,
-    request: Parameters<typeof forwardToSite>[2],
-  ): Promise<{ status: number; response: { statusCode: number; statusMessage?: string; headers: Record<string, string | string[]>; rawBody?: Buffer; body?: string }; exchange: SiteExchange; body: string }> {
-    const options = this.options.siteUpstream!;
-    const target = siteTarget(options.target);
-    const cellId = who.cellId;
-    const reportUri = (d: 'enforce' | 'report') => this.site.reportUri(cellId ?? '', d);
-    try {
-      const raw = await forwardToSite(target, this.site.origin, request, options.timeoutMs);
-      const { response, exchange } = rewriteSiteResponse(raw, { target, origin: this.site.origin, candidate: options.candidate, reportUri });
-      const logged: SiteExchange = { ...who, ...exchange, at: Date.now() };
-      this.siteExchanges.push(logged);
-      return { status: raw.status, response, exchange: logged, body: exchange.html ? response.rawBody.toString('utf8') : '' };
-    } catch (error) {
-      const message = `${target.origin} did not answer ${request.method} ${request.path}: ${(error as Error).message}`;
-      const empty = { enforce: [], reportOnly: [], meta: [] };
-      const logged: SiteExchange = { ...who, status: 0, html: false, policies: empty, reportingHeaders: [], nonces: [], location: null, served: empty, error: message, at: Date.now() };
-      this.siteExchanges.push(logged);
-      const timedOut = /no answer within/.test(message);
-      return { status: 0, response: { statusCode: timedOut ? 504 : 502, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `csp-harness: ${message}` }, exchange: logged, body: '' };
-    }
   }
 
   private answer(lane: ProxyLane, kind: AnsweredRequest['kind'], method: string, url: string, status: number): void {

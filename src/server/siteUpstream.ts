@@ -10,6 +10,7 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { preparePolicy, type ServedPolicy } from './page.ts';
 import { policyNonces, readSiteHtml, withoutMetaPolicies, type OwnElement } from './siteHtml.ts';
 import { freshNonce } from '../site/placeholders.ts';
+import type { SiteContext } from '../site/context.ts';
 
 export interface SiteUpstreamOptions {
   /** The user's running server (`--site`): an http(s) origin. */
@@ -253,4 +254,47 @@ export function toOrigin(location: string, target: URL, origin: string): string 
   }
   if (url.origin !== target.origin) return location;
   return `${origin}${url.pathname}${url.search}${url.hash}`;
+}
+
+/** What a forward gives the proxy: the answer for the browser, the logged exchange, the page's HTML. */
+export interface SiteAnswer {
+  /** The server's status; 0 when it did not answer. */
+  status: number;
+  response: { statusCode: number; statusMessage?: string; headers: Record<string, string | string[]>; rawBody?: Buffer; body?: string };
+  exchange: SiteExchange;
+  /** The HTML as served (rewritten), '' for anything else. */
+  body: string;
+}
+
+/** The user's server behind the site origin for one run: forwards, rewrites, and logs every exchange. */
+export class SiteLink {
+  readonly exchanges: SiteExchange[] = [];
+  private readonly target: URL;
+
+  constructor(
+    private readonly options: SiteUpstreamOptions,
+    private readonly site: Pick<SiteContext, 'origin' | 'reportUri'>,
+  ) {
+    this.target = siteTarget(options.target);
+  }
+
+  /** One request to the server, by the browser or the harness; a server that does not answer gives 502 (504 on a timeout). */
+  async exchange(who: Pick<SiteExchange, 'cellId' | 'by' | 'method' | 'url' | 'dest'>, request: SiteRequest): Promise<SiteAnswer> {
+    const { target, site } = this;
+    const reportUri = (d: 'enforce' | 'report') => site.reportUri(who.cellId ?? '', d);
+    try {
+      const raw = await forwardToSite(target, site.origin, request, this.options.timeoutMs);
+      const { response, exchange } = rewriteSiteResponse(raw, { target, origin: site.origin, candidate: this.options.candidate, reportUri });
+      const logged: SiteExchange = { ...who, ...exchange, at: Date.now() };
+      this.exchanges.push(logged);
+      return { status: raw.status, response, exchange: logged, body: exchange.html ? response.rawBody.toString('utf8') : '' };
+    } catch (error) {
+      const message = `${target.origin} did not answer ${request.method} ${request.path}: ${(error as Error).message}`;
+      const empty = { enforce: [], reportOnly: [], meta: [] };
+      const logged: SiteExchange = { ...who, status: 0, html: false, policies: empty, reportingHeaders: [], nonces: [], location: null, served: empty, error: message, at: Date.now() };
+      this.exchanges.push(logged);
+      const timedOut = /no answer within/.test(message);
+      return { status: 0, response: { statusCode: timedOut ? 504 : 502, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `csp-harness: ${message}` }, exchange: logged, body: '' };
+    }
+  }
 }

@@ -1,6 +1,6 @@
 // Every answer of the proxy leaves nothing in the browser for the next cell (decisions/0013).
 import { describe, expect, it } from 'vitest';
-import { uncached } from './network.ts';
+import { uncached } from './uncached.ts';
 
 describe('uncached', () => {
   it.each([

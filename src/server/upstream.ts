@@ -55,7 +55,7 @@ export interface UpstreamCover {
   ws: (url: string) => boolean;
 }
 
-/** As every answer of the proxy (network.ts `uncached`): `no-store`, no HSTS or Alt-Svc (a header set to undefined is removed). */
+/** As every answer of the proxy (uncached.ts): `no-store`, no HSTS or Alt-Svc (a header set to undefined is removed). */
 const UNCACHED = { 'cache-control': 'no-store', expires: undefined, age: undefined, pragma: undefined, 'strict-transport-security': undefined, 'alt-svc': undefined };
 
 /**
