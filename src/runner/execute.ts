@@ -45,29 +45,19 @@ export function saveScreenshot(outDir: string, cellId: string, png: Buffer): str
   return rel;
 }
 
+/** What a cell is before anything happened to it: skipped, nothing seen (the fields every cell has). */
+export function blankCell(who: Pick<ReportCell, 'id' | 'vendor' | 'feature' | 'params' | 'browser' | 'browserVersion'>): ReportCell {
+  return { ...who, status: 'skipped', expected: null, outcome: null, violations: [], probe: null, oracle: null, unexpectedHosts: [], screenshot: null, durationMs: 0, error: null, fix: null };
+}
+
 /** The report cell of a planned cell before it ran (skipped until something happens). */
 export function baseCell(cell: PlannedCell, version: string): ReportCell {
   return {
-    id: cell.id,
-    vendor: cell.vendor.id,
-    feature: cell.feature,
-    params: cell.params,
-    browser: cell.browser,
-    browserVersion: version,
-    status: 'skipped',
+    ...blankCell({ id: cell.id, vendor: cell.vendor.id, feature: cell.feature, params: cell.params, browser: cell.browser, browserVersion: version }),
     expected: cell.expectation?.status ?? null,
-    outcome: null,
-    violations: [],
-    probe: null,
-    oracle: null,
-    unexpectedHosts: [],
-    screenshot: null,
-    durationMs: 0,
     scenario: cell.scenario?.id ?? null,
     policyIndex: cell.policyIndex ?? undefined,
-    error: null,
     expectedViolation: cell.expectation?.violations[0] ?? null,
-    fix: null,
   };
 }
 
