@@ -105,6 +105,16 @@ const FLAGS: [string, string[], RegExp][] = [
   ['fix with baseline', ['run', '--policy', ok, '--fix', '--baseline', join(dir, 'nope.json')], /--fix and --baseline do not go together/],
   ['fix with shard', ['run', '--policy', ok, '--fix', '--shard', '1/2'], /--fix needs the whole matrix/],
   ['serve with an unknown vendor', ['serve', '--policy', ok, '--vendor', 'intercom'], /unknown vendor "intercom"/],
+  // suggest (issue [11]): what is not built yet, and its own flags.
+  ['suggest strict style', ['suggest', '--vendor', 'genesys', '--style', 'strict'], /suggest: --style strict .* is not built yet/],
+  ['suggest unknown style', ['suggest', '--vendor', 'genesys', '--style', 'loose'], /--style "loose" is not one of: allowlist, strict/],
+  ['suggest with site', ['suggest', '--site', 'http://127.0.0.1:9'], /suggest: --site is not built yet/],
+  ['suggest from a malformed policy', ['suggest', '--vendor', 'genesys', '--from', "script-src 'self"], /--from, column 12: .*never closed/],
+  ['suggest from a missing file', ['suggest', '--vendor', 'genesys', '--from-file', join(dir, 'nope.txt')], /cannot read --from-file/],
+  ['suggest from and from-file', ['suggest', '--from', ok, '--from-file', join(dir, 'nope.txt')], /give --from or --from-file, not both/],
+  ["suggest with run's --policy", ['suggest', '--policy', ok], /--policy is run's; give suggest your policy with --from/],
+  ['suggest report-only', ['suggest', '--vendor', 'genesys', '--delivery', 'report-only'], /--delivery is not for suggest/],
+  ['suggest unknown vendor', ['suggest', '--vendor', 'intercom'], /suggest: unknown vendor "intercom"/],
 ];
 
 async function cli(...argv: string[]) {

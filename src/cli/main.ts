@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./serve.ts')).serveCommand,
   merge: async () => (await import('./merge.ts')).mergeCommand,
   record: async () => (await import('./record.ts')).recordCommand,
+  suggest: async () => (await import('./suggest.ts')).suggestCommand,
 };
 
 export const MAIN_HELP = `Usage: csp-harness <command> [options]
@@ -24,6 +25,7 @@ Does your Content Security Policy break the third-party embeds on your pages?
 Commands:
   run       the matrix: every vendor feature under the policy in Chromium, Firefox and WebKit
             (--fix: add what the engines blocked until every cell passes)
+  suggest   a policy under which every selected vendor feature works in all three engines, verified
   serve     the fixture proxy and pages, for a browser of your own
   vendors   the bundled vendors, features, parameters and documented policies
   merge     combine the report.json files of --shard runs into one report

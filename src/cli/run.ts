@@ -9,7 +9,7 @@ import { summarize, type Report, type ReportCell } from '../reporters/model.ts';
 import { compareToBaseline } from '../runner/baseline.ts';
 import { failsRun } from '../runner/expect.ts';
 import { runCells, type RunOptions } from '../runner/run.ts';
-import { fixedPolicyFile, fixedReportPolicies, formatFixOutcome, runFixLoop, type FixOutcome } from '../runner/fixLoop.ts';
+import { fixedPolicyFile, fixedReportPolicies, formatFixOutcome, runFixLoop, type FixLoopOptions, type FixOutcome } from '../runner/fixLoop.ts';
 import { catalogPolicySources, VENDORS } from '../vendors/index.ts';
 import { loadCatalog, VENDOR_DIR_HELP } from './catalog.ts';
 import { flag, parseCommandArgs } from './args.ts';
@@ -105,18 +105,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   let result: Awaited<ReturnType<typeof runCells>>;
   let fixed: FixOutcome | null = null;
   try {
-    const common: Omit<RunOptions, 'cells'> = {
-      catalog,
-      engines: ENGINES,
-      browserSource: config.browserSource,
-      fixturesRoot: FIXTURES_ROOT,
-      site: config.site,
-      concurrency: config.concurrency,
-      timeoutMs: config.timeoutMs,
-      outDir: output.outDir,
-      screenshots: config.screenshots,
-      signal: abort.signal,
-    };
+    const common = runOptionsOf(catalog, config, output.outDir, abort.signal);
     result = await runCells({
       ...common,
       cells: selection.cells,
@@ -160,12 +149,33 @@ function refuseWithFix(config: ResolvedConfig): void {
   if (config.shard && config.shard.total > 1) throw new UsageError('CSPH_FIX_SHARD', "run: --fix needs the whole matrix: a shard's fixed policy would miss what the other shards need. Drop --shard.");
 }
 
-/** The fix rounds (runner/fixLoop.ts): each re-run with a progress line per cell. */
-function fixRounds(io: Io, planned: readonly PlannedCell[], first: readonly ReportCell[], common: Omit<RunOptions, 'cells'>): Promise<FixOutcome> {
+/** What every runCells of a selection shares (the cells aside). */
+export function runOptionsOf(catalog: Vendor[], config: ResolvedConfig, outDir: string, signal: AbortSignal): Omit<RunOptions, 'cells'> {
+  return {
+    catalog,
+    engines: ENGINES,
+    browserSource: config.browserSource,
+    fixturesRoot: FIXTURES_ROOT,
+    site: config.site,
+    concurrency: config.concurrency,
+    timeoutMs: config.timeoutMs,
+    outDir,
+    screenshots: config.screenshots,
+    signal,
+  };
+}
+
+/** The fix rounds (runner/fixLoop.ts): each re-run with a progress line per cell. `suggest` passes more rounds and its needs. */
+export function fixRounds(io: Io, planned: readonly PlannedCell[], first: readonly ReportCell[], common: Omit<RunOptions, 'cells'>, extra: Pick<FixLoopOptions, 'maxRounds' | 'needOf' | 'onRound'> = {}): Promise<FixOutcome> {
   return runFixLoop({
     planned,
     first,
-    onRound: (round, added, rerun) => io.err(`csp-harness: fix round ${round}: added ${added.map((a) => `${a.directive} ${a.source}`).join(', ')}; running ${rerun} cell${rerun === 1 ? '' : 's'} again`),
+    maxRounds: extra.maxRounds,
+    needOf: extra.needOf,
+    onRound: (round, added, rerun) => {
+      io.err(`csp-harness: fix round ${round}: added ${added.map((a) => `${a.directive} ${a.source}`).join(', ')}; running ${rerun} cell${rerun === 1 ? '' : 's'} again`);
+      extra.onRound?.(round, added, rerun);
+    },
     rerun: async (cells) => {
       const progress = new Progress(io, cells.length, process.stderr.isTTY === true && !process.env.CI);
       try {

@@ -56,7 +56,11 @@ export interface FixLoopOptions {
   maxRounds?: number;
   /** Before each re-run: what this round added and how many cells run again. */
   onRound?: (round: number, added: readonly AttributedAddition[], rerun: number) => void;
+  /** What a violation needs (default needFor: URL sources only; `suggest` also answers inline and eval). */
+  needOf?: NeedOf;
 }
+
+type NeedOf = (violation: { effectiveDirective: string; blockedURI: string }) => Need | null;
 
 interface SetState extends FixedPolicySet {
   /** need → the additions it made, so later cells needing the same are credited too. */
@@ -75,11 +79,11 @@ function labelOf(cells: readonly PlannedCell[]): string {
 }
 
 /** Adds one cell's needs to its set; true when the policy text changed. */
-function applyCell(set: SetState, cell: ReportCell, round: number): boolean {
+function applyCell(set: SetState, cell: ReportCell, round: number, needOf: NeedOf): boolean {
   let changed = false;
   for (const violation of cell.violations) {
     if (violation.disposition !== 'enforce') continue;
-    const need = needFor(violation);
+    const need = needOf(violation);
     if (!need) continue;
     const credited = set.byNeed.get(needKey(need));
     if (credited) {
@@ -101,23 +105,23 @@ function applyCell(set: SetState, cell: ReportCell, round: number): boolean {
 }
 
 /** Whether a need of the cell's violations would still add a source to its set. */
-function wouldChange(set: SetState | undefined, cell: ReportCell): boolean {
+function wouldChange(set: SetState | undefined, cell: ReportCell, needOf: NeedOf): boolean {
   return cell.violations.some((v) => {
-    const need = v.disposition === 'enforce' ? needFor(v) : null;
+    const need = v.disposition === 'enforce' ? needOf(v) : null;
     return need !== null && (set?.fixed.some((e) => e.delivery !== 'report-only' && applyNeeds(e.value, [need]).added.length > 0) ?? false);
   });
 }
 
 /** Why a cell still does not pass, for a person: what blocked it and why no source fixes that. */
-function reasonOf(cell: ReportCell, set: SetState | undefined, cappedAt: number | null): string {
+function reasonOf(cell: ReportCell, set: SetState | undefined, cappedAt: number | null, needOf: NeedOf): string {
   const expected = cell.expected === 'fail' ? ' (its scenario expects this failure)' : '';
   if (cell.status === 'error') return `error${cell.errorCode ? ` ${cell.errorCode}` : ''}: ${cell.error ?? 'unknown'}; no policy change addresses that${expected}`;
   if (cell.status === 'skipped') return `skipped: ${cell.error ?? 'not run'}`;
   const enforced = cell.violations.filter((v) => v.disposition === 'enforce');
   if (enforced.length === 0) return `failed without a CSP violation (${cell.probe?.detail ?? 'no probe result'}): no source to add${expected}`;
-  const noSource = [...new Set(enforced.filter((v) => needFor(v) === null).map((v) => `${v.effectiveDirective} blocked ${v.blockedURI}`))];
+  const noSource = [...new Set(enforced.filter((v) => needOf(v) === null).map((v) => `${v.effectiveDirective} blocked ${v.blockedURI}`))];
   const why = [...new Set(enforced.flatMap((v) => {
-    const need = needFor(v);
+    const need = needOf(v);
     if (!need) return [];
     const wouldAdd = set?.fixed.some((e) => e.delivery !== 'report-only' && applyNeeds(e.value, [need]).added.length > 0) ?? false;
     if (wouldAdd) return [`${v.effectiveDirective} blocked ${v.blockedURI}: ${cappedAt !== null ? `still blocked after ${cappedAt} rounds` : 'not fixed (the run was interrupted)'}`];
@@ -132,6 +136,7 @@ function reasonOf(cell: ReportCell, set: SetState | undefined, cappedAt: number 
 
 export async function runFixLoop(options: FixLoopOptions): Promise<FixOutcome> {
   const maxRounds = options.maxRounds ?? MAX_FIX_ROUNDS;
+  const needOf = options.needOf ?? needFor;
   const planned = new Map(options.planned.map((c) => [c.id, c]));
   const sets = new Map<string, SetState>();
   const setOf = new Map<string, SetState>();
@@ -155,14 +160,14 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixOutcome> {
     if (failing.length === 0) break;
     if (round > maxRounds) {
       // What the last round would add stays out: the fixed policy holds only what was run.
-      capped = failing.some((c) => c.status === 'fail' && wouldChange(setOf.get(c.id), c));
+      capped = failing.some((c) => c.status === 'fail' && wouldChange(setOf.get(c.id), c, needOf));
       break;
     }
     const changed = new Set<SetState>();
     const before = new Map([...sets.values()].map((s) => [s, s.additions.length]));
     for (const cell of failing) {
       const set = setOf.get(cell.id);
-      if (cell.status === 'fail' && set && applyCell(set, cell, round)) changed.add(set);
+      if (cell.status === 'fail' && set && applyCell(set, cell, round, needOf)) changed.add(set);
     }
     // A failing cell whose policy did not change would fail the same way: it is not run again.
     const again = failing.filter((c) => changed.has(setOf.get(c.id)!)).map((c) => planned.get(c.id)!);
@@ -177,7 +182,7 @@ export async function runFixLoop(options: FixLoopOptions): Promise<FixOutcome> {
     }
   }
   const cells = [...latest.values()].sort(byId);
-  const remaining = cells.filter((c) => c.status !== 'pass').map((c) => ({ id: c.id, status: c.status, reason: reasonOf(c, setOf.get(c.id), capped ? maxRounds : null) }));
+  const remaining = cells.filter((c) => c.status !== 'pass').map((c) => ({ id: c.id, status: c.status, reason: reasonOf(c, setOf.get(c.id), capped ? maxRounds : null, needOf) }));
   return { cells, sets: [...sets.values()].map(({ byNeed: _unused, ...set }) => set), rounds, remaining, interrupted };
 }
 
@@ -202,6 +207,13 @@ export function fixedPolicyFile(sets: readonly FixedPolicySet[]): string {
 const browserOf = (id: string) => id.slice(id.lastIndexOf('/') + 1);
 const cellOf = (id: string) => id.slice(0, id.lastIndexOf('/'));
 
+/** Cell ids grouped by cell, each with its engines: `policy/genesys/icons (chromium, firefox, webkit)`. */
+export function neededBy(ids: readonly string[]): string {
+  const groups = new Map<string, string[]>();
+  for (const id of ids) groups.set(cellOf(id), [...(groups.get(cellOf(id)) ?? []), browserOf(id)]);
+  return [...groups].map(([cell, browsers]) => `${cell} (${browsers.join(', ')})`).join('; ');
+}
+
 /** What `run --fix` prints: the fixed policy, the diff, and which cells in which engines needed each source. */
 export function formatFixOutcome(outcome: FixOutcome): string {
   const lines: string[] = [];
@@ -217,10 +229,7 @@ export function formatFixOutcome(outcome: FixOutcome): string {
       if (diff.length === 0) return;
       lines.push(`Fixed policy${many || set.fixed.length > 1 ? ` (${set.label}, ${p.delivery})` : ''}:`, `  ${p.value.trim()}`, '', 'Diff:', ...diff, '', 'Needed by:');
       for (const a of set.additions.filter((x) => x.entry === entry)) {
-        const groups = new Map<string, string[]>();
-        for (const id of a.cells) groups.set(cellOf(id), [...(groups.get(cellOf(id)) ?? []), browserOf(id)]);
-        const who = [...groups].map(([cell, browsers]) => `${cell} (${browsers.join(', ')})`).join('; ');
-        lines.push(`  ${a.directive} ${a.source}  ← ${who}${a.round > 1 ? ` [round ${a.round}]` : ''}`);
+        lines.push(`  ${a.directive} ${a.source}  ← ${neededBy(a.cells)}${a.round > 1 ? ` [round ${a.round}]` : ''}`);
       }
       lines.push('');
     });
