@@ -201,6 +201,31 @@ describe.each(['chromium', 'firefox', 'webkit'] as const)('%s', (browser) => {
     expect([false, null]).toContain(next.idb);
   }, 60_000);
 
+  it("checks what an earlier cell loaded against the next cell's policy: a sound played, then refused", async () => {
+    // Firefox, sharing a context between cells, played the sound again without a media-src check.
+    const sound = (what: string, policy: string) => {
+      const body = `<script>
+  var csph = (window.__csph = window.__csph || { probes: {}, events: [] });
+  csph.probes['sound'] = { state: 'pending', detail: 'waiting for the sound' };
+  var audio = new Audio();
+  audio.preload = 'auto';
+  audio.addEventListener('canplaythrough', function () { csph.probes['sound'] = { state: 'ok', detail: 'loaded' }; });
+  audio.addEventListener('error', function () { csph.probes['sound'] = { state: 'failed', detail: 'error' }; });
+  audio.src = 'https://any.velaro.com/sound.wav';
+  audio.load();
+</script>`;
+      return register(browser, what, body, policy);
+    };
+    const allowed = sound('sound-allowed', "media-src https://any.velaro.com");
+    const first = await lane.attribute(allowed.id, () => session.loadCell({ cellId: allowed.id, url: allowed.url, timeoutMs: 15_000 }));
+    expect(first.probes.find((p) => p.feature === 'sound')?.state).toBe('ok');
+    const refused = sound('sound-refused', "media-src 'self'");
+    const next = await lane.attribute(refused.id, () => session.loadCell({ cellId: refused.id, url: refused.url, timeoutMs: 15_000 }));
+    expect(next.probes.find((p) => p.feature === 'sound')?.state).not.toBe('ok');
+    const violations = mergeViolations(next.signals, await reportsFor(refused.id, 1));
+    expect(violations.map((v) => `${v.effectiveDirective} ${v.blockedURI}`)).toEqual(['media-src https://any.velaro.com/sound.wav']);
+  }, 60_000);
+
   it('turns a hung page into an error at the cell timeout, and goes on', async () => {
     const slow = register(browser, 'slow', '<img src="https://slow.velaro.com/logo.png">', "img-src 'self' https:");
     const hung = await lane.attribute(slow.id, () => session.loadCell({ cellId: slow.id, url: slow.url, timeoutMs: 2500 }));

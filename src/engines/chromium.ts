@@ -64,6 +64,7 @@ export const chromiumEngine: Engine = defineEngine(
       {
         browser: 'chromium',
         processNeedle: executablePath.includes('ms-playwright') ? 'chrome' : 'chromium',
+        shareContext: true,
         launch: () =>
           chromium.launch({
             executablePath,

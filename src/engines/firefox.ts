@@ -83,6 +83,8 @@ export const firefoxEngine: Engine = defineEngine(
       {
         browser: 'firefox',
         processNeedle: 'firefox',
+        // Not shared (decisions/0013): a shared context let a sound an earlier cell loaded play past the next cell's media-src.
+        shareContext: false,
         launch: () =>
           own
             ? firefox.launch({ executablePath, firefoxUserPrefs, proxy: { server: options.proxyUrl }, timeout: 60_000, ...HARNESS_HANDLES_SIGNALS })

@@ -13,6 +13,11 @@ interface PlaywrightLauncher {
   launch(): Promise<Browser>;
   /** Part of the browser's command line, to find its pid among this process's children. */
   processNeedle: string;
+  /**
+   * Whether cells may share a context and page (decisions/0013). Firefox may not: in a shared
+   * context it played a sound an earlier cell had loaded without checking the next cell's media-src.
+   */
+  shareContext: boolean;
 }
 
 /**
@@ -170,7 +175,7 @@ export class PlaywrightSession implements EngineSession {
    * before the cell ends, so what the page still sends is attributed to it. False: use a new context.
    */
   private async recycle(slot: Slot): Promise<boolean> {
-    if (ISOLATION !== 'page' || slot.used >= FRESH_CONTEXT_EVERY || slot.browser !== this.current || !this.alive) return false;
+    if (ISOLATION !== 'page' || !this.launcher.shareContext || slot.used >= FRESH_CONTEXT_EVERY || slot.browser !== this.current || !this.alive) return false;
     try {
       await within(
         (async () => {

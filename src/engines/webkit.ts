@@ -268,7 +268,7 @@ export const webkitEngine: Engine = defineEngine(
   async (found, options): Promise<EngineSession> => {
     if (found.source === 'playwright') {
       return PlaywrightSession.start(
-        { browser: 'webkit', processNeedle: 'pw_run', launch: () => webkit.launch({ proxy: { server: options.proxyUrl }, timeout: 30_000, ...HARNESS_HANDLES_SIGNALS }) },
+        { browser: 'webkit', processNeedle: 'pw_run', shareContext: true, launch: () => webkit.launch({ proxy: { server: options.proxyUrl }, timeout: 30_000, ...HARNESS_HANDLES_SIGNALS }) },
         options,
       );
     }
