@@ -67,6 +67,8 @@ export interface SiteRunResult {
   interrupted: boolean;
   site: ReportSite;
   findings: ReportFinding[];
+  /** Every answer of the site, as logged (the harness's own fetches carry each page's HTML reading): for suggest --site. */
+  exchanges: readonly SiteExchange[];
 }
 
 const PAGE_OUTCOMES: Outcomes<PageLoad, ReportCell[]> = {
@@ -185,7 +187,7 @@ async function loadPages(network: FixtureNetwork, pages: readonly string[], opti
   const vendorHost = (host: string) => catalogRoutes(options.catalog).some((r) => hostMatches(r.host, host));
   const findings = siteFindings({ origin: options.site.origin, exchanges: network.siteExchanges, pages, evidence, vendorHost });
   const background = [...new Set(network.unexpectedHosts.filter((u) => u.cellId === null).map((u) => u.host))];
-  return { cells: results, browsers, backgroundHosts: background, interrupted: scheduled.interrupted, site: siteOf(network.siteExchanges, pages, options, evidence), findings };
+  return { cells: results, browsers, backgroundHosts: background, interrupted: scheduled.interrupted, site: siteOf(network.siteExchanges, pages, options, evidence), findings, exchanges: network.siteExchanges };
 }
 
 function siteOf(exchanges: readonly SiteExchange[], pages: readonly string[], options: SiteRunOptions, evidence: readonly PageEvidence[]): ReportSite {
