@@ -81,7 +81,7 @@ function usesLines(r: SuggestResult): string[] {
 export function suggestText(r: SuggestResult): string {
   const lines = [`Suggested policy${r.style === 'strict' ? ' (strict: nonce and \'strict-dynamic\')' : ''}:`, `  ${r.policy}`, ''];
   if (r.strictBlockers) lines.unshift("--style strict does not work for every selected feature: under 'strict-dynamic' the engines blocked", ...r.strictBlockers.map((b) => `  ${b}`), 'so this policy uses host allow-lists.', '');
-  if (r.additions.length === 0) lines.push(`Added: nothing (${r.fromUser ? 'your policy' : 'the base policy'} already passes)`);
+  if (r.additions.length === 0) lines.push(r.remaining.length === 0 ? `Added: nothing (${r.fromUser ? 'your policy' : 'the base policy'} already passes)` : 'Added: nothing');
   else lines.push('Added:', ...r.additions.map((a) => `  ${added(a)}  ← ${neededBy(a.cells)}${a.round > 1 ? ` [round ${a.round}]` : ''}`));
   lines.push(...proofLines(r));
   const forced = forcedWeakSources(r.additions);
