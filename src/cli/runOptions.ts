@@ -3,16 +3,21 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { enginesWith, remoteEngine } from '../engines/index.ts';
+import { REMOTE_KIND, remoteHint, shownEndpoint } from '../engines/remote.ts';
 import type { BrowserSource } from '../engines/types.ts';
 import { ConfigError, loadConfigFile, resolveConfig, type ResolvedConfig, type UserConfig } from '../runner/config.ts';
 import { PlanError, planForPolicies, planForScenarios, selectVendors, shardCells, type PlannedCell, type Selection } from '../runner/plan.ts';
 import { compilePolicySource, PolicySourceError } from '../runner/policySource.ts';
+import type { RunOptions } from '../runner/run.ts';
 import { formatScenarioProblem, loadScenarios, type LoadedScenario } from '../runner/scenario.ts';
+import { isLoopback, listenWarning } from '../server/loopback.ts';
 import type { DeliveryId, ReportPolicy } from '../shared/vocabulary.ts';
 import { catalogPolicySources } from '../vendors/index.ts';
 import type { PolicySource, Vendor } from '../vendors/types.ts';
 import { flag, listOption, stringOption, type OptionSpec, type Parsed } from './args.ts';
 import { UsageError } from './errors.ts';
+import type { Io } from './io.ts';
 import { forValidation, loadPolicies, readPolicyFile, type PolicyText } from './policyInput.ts';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -63,6 +68,20 @@ function paramsFrom(values: string[]): Record<string, string> {
   return params;
 }
 
+/** `--connect chromium=ws://…` / `--webdriver webkit=http://…`, repeatable: engine → endpoint (checked in resolveConfig). */
+function endpointsFrom(flag: 'connect' | 'webdriver', values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    const example = flag === 'connect' ? 'chromium=ws://ci-browsers:3000/chromium' : 'webkit=http://ci-browsers:4444';
+    if (eq <= 0) throw new UsageError('CSPH_BAD_REMOTE', `--${flag} expects engine=address (e.g. --${flag} ${example}); got "${v}".`);
+    const name = v.slice(0, eq).trim();
+    if (name in out) throw new UsageError('CSPH_BAD_REMOTE', `--${flag} ${name}= is given twice ("${out[name]}" and "${v.slice(eq + 1).trim()}"); give one endpoint per engine.`);
+    out[name] = v.slice(eq + 1).trim();
+  }
+  return out;
+}
+
 function numberOption(args: Parsed, name: string): number | undefined {
   const v = stringOption(args, name);
   if (v === undefined) return undefined;
@@ -93,6 +112,10 @@ export function configFromFlags(args: Parsed, sources: readonly PolicySource[] =
     shard: stringOption(args, 'shard'),
     screenshots: stringOption(args, 'screenshots') as UserConfig['screenshots'],
     origin: stringOption(args, 'origin'),
+    connect: endpointsFrom('connect', listOption(args, 'connect')),
+    webdriver: endpointsFrom('webdriver', listOption(args, 'webdriver')),
+    listen: stringOption(args, 'listen'),
+    proxyHost: stringOption(args, 'proxy-host'),
   };
 }
 
@@ -202,4 +225,28 @@ export async function resolveSelection(command: string, args: Parsed, catalog: r
     if (error instanceof ConfigError) throw new UsageError(error.code, error.message);
     throw error;
   }
+}
+
+/**
+ * --connect / --webdriver / --listen, before anything starts: each remote engine of a browser this run uses
+ * is reached (one that does not answer is exit 2, saying what to start), the listen warning is printed,
+ * and the engines and listen address for runCells are returned.
+ */
+export async function remoteSetup(command: string, config: ResolvedConfig, io: Io): Promise<Pick<RunOptions, 'engines' | 'listen'>> {
+  const engines = config.remotes.filter((r) => config.browsers.includes(r.browser)).map(remoteEngine);
+  const probed = await Promise.all(engines.map(async (engine) => ({ engine, result: await engine.probe(20_000) })));
+  for (const { engine, result } of probed) {
+    const { via } = engine.endpoint;
+    const named = `--${via} ${engine.browser}=${shownEndpoint(engine.endpoint)}`;
+    if (!result.ok && result.answered) throw new UsageError('CSPH_REMOTE_ENGINE', `${command}: ${named}: ${result.reason}.`);
+    if (!result.ok) throw new UsageError('CSPH_REMOTE_UNREACHABLE', `${command}: ${named}: the ${REMOTE_KIND[via]} does not answer (${result.reason}); ${remoteHint(engine.endpoint)}.`);
+    if (result.note) io.err(`csp-harness: note: ${named}: ${result.note}.`);
+    const host = new URL(engine.endpoint.url).hostname;
+    if (!isLoopback(host) && isLoopback(config.listen.host)) {
+      io.err(`csp-harness: note: ${named} is not a loopback address, and the fixture proxy listens on loopback: a browser on another machine cannot reach it. If it runs elsewhere, add --listen 0.0.0.0 (and --proxy-host <this machine's name> if needed).`);
+    }
+  }
+  const warning = listenWarning(config.listen);
+  if (warning) io.err(`csp-harness: ${warning}`);
+  return { engines: enginesWith(engines), listen: config.listen };
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chromium } from 'playwright';
 import { defineEngine } from './detect.ts';
 import { HARNESS_HANDLES_SIGNALS, PlaywrightSession } from './playwrightSession.ts';
+import { connectedEngine, type RemoteEndpoint, type RemoteEngine } from './remote.ts';
 import type { Engine } from './types.ts';
 
 const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -77,3 +78,19 @@ export const chromiumEngine: Engine = defineEngine(
       options,
     ),
 );
+
+/**
+ * A Chromium browser server (`chromium.launchServer`) reached with `--connect chromium=ws://…`
+ * (decisions/0017): its launch flags are its owner's — `browserServerOptions()` gives ours.
+ */
+export function connectChromium(endpoint: RemoteEndpoint): RemoteEngine {
+  return connectedEngine({ browser: 'chromium', name: 'Chromium', type: chromium, shareContext: true }, endpoint);
+}
+
+/**
+ * What a Chromium browser server should be started with to behave as the local engine does (the same
+ * flags; the proxy is not among them: each context gets its lane's). Used by the tests; the README's example.
+ */
+export function browserServerOptions(): { executablePath: string | undefined; args: string[] } {
+  return { executablePath: systemExecutable() ?? undefined, args: [...CHROMIUM_ARGS, ...LEAN_ARGS, ...BACKGROUND_ARGS] };
+}

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { firefox } from 'playwright';
 import { defineEngine } from './detect.ts';
 import { HARNESS_HANDLES_SIGNALS, PlaywrightSession } from './playwrightSession.ts';
+import { connectedEngine, type RemoteEndpoint, type RemoteEngine } from './remote.ts';
 import type { Engine } from './types.ts';
 
 const SYSTEM_FIREFOX = ['/usr/bin/firefox-esr', '/usr/bin/firefox'];
@@ -94,3 +95,19 @@ export const firefoxEngine: Engine = defineEngine(
     );
   },
 );
+
+/**
+ * A Firefox browser server (`firefox.launchServer`, Debian's firefox-esr over BiDi with `channel:
+ * 'moz-firefox'`) reached with `--connect firefox=ws://…` (decisions/0017). Its proxy is set per context:
+ * Playwright 1.64.1 sends BiDi's `browser.createUserContext` a proxy, which firefox-esr 153 applies to
+ * https too (the launch option, by contrast, is not applied: ../shared/design/browsers.md).
+ */
+export function connectFirefox(endpoint: RemoteEndpoint): RemoteEngine {
+  return connectedEngine({ browser: 'firefox', name: 'Firefox', type: firefox, shareContext: false }, endpoint);
+}
+
+/** What a Firefox browser server should be started with to behave as the local engine does (prefs; no proxy). */
+export function browserServerOptions(): { channel?: string; executablePath: string | undefined; firefoxUserPrefs: Record<string, string | number | boolean> } {
+  const executablePath = SYSTEM_FIREFOX.find((p) => existsSync(p));
+  return { ...(executablePath ? { channel: 'moz-firefox' } : {}), executablePath, firefoxUserPrefs: { ...QUIET_PREFS, ...LEAN_PREFS, ...ISOLATION_PREFS } };
+}

@@ -2,7 +2,7 @@
 // reused across cells; relaunched after a crash or a hang. Cells share one context and one page, the
 // site's state cleared and the page back on about:blank between them (decisions/0013); a cell that
 // failed, or every FRESH_CONTEXT_EVERY cells, gets a new context.
-import type { Browser, BrowserContext, Page } from 'playwright';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright';
 import type { BrowserId } from '../shared/vocabulary.ts';
 import { childrenMatching, kill, track, untrack } from './processes.ts';
 import { cellFailure, cellObservation, checksExpression, CLEAR_EXPRESSION, DeadlineError, LISTENER_JS, phaseClock, READ_EXPRESSION, SESSION_CLOSED, settle, toCheckResults, toPageState, within, type PageState } from './settle.ts';
@@ -18,6 +18,10 @@ interface PlaywrightLauncher {
    * context it played a sound an earlier cell had loaded without checking the next cell's media-src.
    */
   shareContext: boolean;
+  /** A browser server someone else runs (`--connect`, remote.ts): no process of ours to find or kill. */
+  remote?: boolean;
+  /** Added to every context: a remote browser's proxy (`proxy`), set per context since it was not launched by us. */
+  contextOptions?: BrowserContextOptions;
 }
 
 /**
@@ -65,6 +69,7 @@ const FIND_PID_MS = 200;
  * the watchdog (processes.ts) that pid to kill.
  */
 async function launchTracked(launcher: PlaywrightLauncher): Promise<{ browser: Browser; pid: number | null }> {
+  if (launcher.remote) return { browser: await launcher.launch(), pid: null };
   const run = launching.then(async () => {
     const before = new Set(childrenMatching(launcher.processNeedle));
     const found: { pid: number | null } = { pid: null };
@@ -138,8 +143,8 @@ export class PlaywrightSession implements EngineSession {
     browser?.close().catch(() => undefined);
   }
 
-  private static async open(browser: Browser): Promise<Slot> {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  private async open(browser: Browser): Promise<Slot> {
+    const context = await browser.newContext({ ...this.launcher.contextOptions, ignoreHTTPSErrors: true });
     await context.addInitScript({ content: LISTENER_JS });
     return { browser, context, page: await context.newPage(), used: 0 };
   }
@@ -148,7 +153,7 @@ export class PlaywrightSession implements EngineSession {
   private prepare(): void {
     const browser = this.current;
     if (!browser || !this.alive || this.closed) return;
-    const run = PlaywrightSession.open(browser);
+    const run = this.open(browser);
     run.catch(() => undefined);
     this.spare = run;
   }
@@ -165,7 +170,7 @@ export class PlaywrightSession implements EngineSession {
         if (error instanceof DeadlineError) throw error;
       }
     }
-    return PlaywrightSession.open(await this.ensureBrowser(deadline));
+    return this.open(await this.ensureBrowser(deadline));
   }
 
   /**

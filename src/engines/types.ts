@@ -66,6 +66,8 @@ export interface EngineAvailability {
   executable: string | null;
   /** When unavailable: what to run to install it. */
   install: string | null;
+  /** A remote engine (decisions/0017): how it is reached, and where (`executable` says the same for messages). */
+  remote?: { via: 'connect' | 'webdriver'; endpoint: string };
 }
 
 export interface LaunchOptions {

@@ -2,18 +2,18 @@
 // own Xvfb; Playwright's own WebKit where a user has it installed. One driver process per session
 // (WebKitWebDriver serves one WebDriver session at a time); one MiniBrowser reused from cell to
 // cell, its page's and frames' state cleared between them (recycle(), decisions/0013).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { webkit } from 'playwright';
 import { defineEngine } from './detect.ts';
 import { HARNESS_HANDLES_SIGNALS, PlaywrightSession } from './playwrightSession.ts';
-import { commandLine, descendantsOf, isAlive, kill, track } from './processes.ts';
-import { cellFailure, cellObservation, CHECKS_SCRIPT, CLEAR_SCRIPT, DeadlineError, LISTENER_JS, phaseClock, READ_SCRIPT, SESSION_CLOSED, settle, sleep, toCheckResults, toPageState, within, type PageState } from './settle.ts';
-import { EngineError, type CellLoad, type CellObservation, type Engine, type EngineFailure, type EngineSession } from './types.ts';
-import { freePort, WebDriverClient, WebDriverError } from './webdriver.ts';
-import { acquireDisplay, xvfbAvailable, type Display } from './xvfb.ts';
+import { cellFailure, cellObservation, CHECKS_SCRIPT, CLEAR_SCRIPT, DeadlineError, LISTENER_JS, phaseClock, READ_SCRIPT, SESSION_CLOSED, settle, toCheckResults, toPageState, within, type PageState } from './settle.ts';
+import type { CellLoad, CellObservation, Engine, EngineFailure, EngineSession } from './types.ts';
+import type { RemoteEndpoint, RemoteEngine } from './remote.ts';
+import { webdriverEngine } from './remoteWebDriver.ts';
+import { LocalDriver, WEBKIT_DRIVER, WebDriverError, type WebDriverClient, type WebDriverHost } from './webdriver.ts';
+import { acquireDisplay, xvfbAvailable } from './xvfb.ts';
 
-export const WEBKIT_DRIVER = '/usr/bin/WebKitWebDriver';
+export { WEBKIT_DRIVER };
 export const MINIBROWSER_PATHS = ['/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/libexec/webkit2gtk-4.1/MiniBrowser'];
 
 /** How cells are kept apart in WebKit: see recycle(). */
@@ -49,61 +49,26 @@ function minibrowser(): string | null {
   return MINIBROWSER_PATHS.find((p) => existsSync(p)) ?? null;
 }
 
-interface Driver {
-  process: ChildProcess;
-  pid: number;
-  client: WebDriverClient;
-}
-
-class WebKitDriverSession implements EngineSession {
+/**
+ * One WebKit browser (MiniBrowser) through a WebDriver host, reused from cell to cell. Also the session
+ * of a remote WebDriver endpoint (`--webdriver`, remote.ts): only the host differs.
+ */
+export class WebKitDriverSession implements EngineSession {
   readonly browser = 'webkit' as const;
   version = '';
-  private driver: Driver | null = null;
   /** The WebDriver session the next cell will use (created ahead of time). */
   private next: Promise<string> | null = null;
   private closed = false;
 
   constructor(
-    private readonly display: Display,
-    private readonly binary: string,
+    private readonly host: WebDriverHost,
     private readonly proxyUrl: string,
+    /** How long a new WebDriver session may take (a Grid may queue it). */
+    private readonly sessionTimeoutMs = 15_000,
   ) {}
 
-  private capabilities(): Record<string, unknown> {
-    return {
-      acceptInsecureCerts: true,
-      pageLoadStrategy: 'normal',
-      'webkitgtk:browserOptions': { binary: this.binary, args: ['--automation', `--proxy=${this.proxyUrl}`, '--ignore-tls-errors'] },
-    };
-  }
-
-  async startDriver(timeoutMs: number): Promise<Driver> {
-    const deadline = Date.now() + timeoutMs;
-    const port = await freePort();
-    const child = spawn(WEBKIT_DRIVER, [`--port=${port}`, '--host=local'], {
-      env: { ...process.env, DISPLAY: this.display.name },
-      stdio: 'ignore',
-      detached: true,
-    });
-    const pid = track(child, 'WebKitWebDriver', true);
-    if (pid === null) throw new EngineError('CSPH_ENGINE_LAUNCH', `csp-harness: could not start ${WEBKIT_DRIVER}; install it: ${INSTALL.system}`);
-    child.unref();
-    const client = new WebDriverClient(`http://127.0.0.1:${port}`);
-    while (!(await client.status(500))) {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        kill(pid);
-        throw new EngineError('CSPH_ENGINE_LAUNCH', `csp-harness: WebKitWebDriver did not start within ${timeoutMs} ms`);
-      }
-      await sleep(30);
-    }
-    this.driver = { process: child, pid, client };
-    return this.driver;
-  }
-
   private async createSession(timeoutMs: number): Promise<string> {
-    const driver = this.driver;
-    if (!driver) throw new Error('no driver');
-    const created = await driver.client.newSession(this.capabilities(), timeoutMs);
+    const created = await this.host.newSession(this.proxyUrl, timeoutMs);
     if (!this.version) this.version = String(created.capabilities.browserVersion ?? '');
     return created.sessionId;
   }
@@ -114,12 +79,11 @@ class WebKitDriverSession implements EngineSession {
    * `session` (CSPH_WEBKIT_ISOLATION=session): a new MiniBrowser per cell, ~1 s more per cell.
    */
   private recycle(sessionId: string | null, mode: 'reuse' | 'session' = WEBKIT_ISOLATION): void {
-    const driver = this.driver;
-    if (!driver || this.closed) return;
-    const client = driver.client;
+    const client = this.host.client;
+    if (!client || this.closed) return;
     const fresh = async () => {
       if (sessionId) await client.deleteSession(sessionId, 5000).catch(() => undefined);
-      const id = await this.createSession(15_000);
+      const id = await this.createSession(this.sessionTimeoutMs);
       // Start the web process now, not on the cell's first navigation.
       await client.navigate(id, 'about:blank', 5000).catch(() => undefined);
       return id;
@@ -137,24 +101,14 @@ class WebKitDriverSession implements EngineSession {
   }
 
   private restart(): void {
-    if (this.driver) kill(this.driver.pid);
-    this.driver = null;
+    this.host.reset();
     this.next = null;
   }
 
-  /** The driver's MiniBrowser still runs (a killed one leaves the driver answering `unknown error`). */
-  private browserAlive(): boolean {
-    return this.driver !== null && descendantsOf(this.driver.pid).some((pid) => commandLine(pid).includes('MiniBrowser'));
-  }
-
-  private driverAlive(): boolean {
-    return this.driver !== null && this.driver.process.exitCode === null && this.driver.process.signalCode === null && isAlive(this.driver.pid);
-  }
-
   private async session(deadline: number): Promise<string> {
-    if (!this.driverAlive()) {
+    if (!this.host.alive()) {
       this.restart();
-      await this.startDriver(Math.max(1, deadline - Date.now()));
+      await this.host.ensure(Math.max(1, deadline - Date.now()));
     }
     if (!this.next) this.recycle(null);
     try {
@@ -163,7 +117,7 @@ class WebKitDriverSession implements EngineSession {
       if (error instanceof DeadlineError) throw error;
       // The prepared session died with its browser: one fresh driver, then give up on this cell.
       this.restart();
-      await this.startDriver(Math.max(1, deadline - Date.now()));
+      await this.host.ensure(Math.max(1, deadline - Date.now()));
       this.recycle(null);
       return within(this.next!, deadline - Date.now(), 'opening a WebKit session');
     }
@@ -171,7 +125,7 @@ class WebKitDriverSession implements EngineSession {
 
   async warmUp(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    await this.startDriver(timeoutMs);
+    await this.host.ensure(timeoutMs);
     this.recycle(null);
     await within(this.next!, deadline - Date.now(), 'opening the first WebKit session');
   }
@@ -191,7 +145,7 @@ class WebKitDriverSession implements EngineSession {
       sessionId = await this.session(deadline - RESERVE_MS);
       phase('session');
       this.next = null;
-      const client = this.driver!.client;
+      const client = this.host.client!;
       const id = sessionId;
       const loadBudget = Math.max(1, deadline - Date.now() - RESERVE_MS);
       await client.setTimeouts(id, { pageLoad: loadBudget, script: 5000 });
@@ -231,7 +185,7 @@ class WebKitDriverSession implements EngineSession {
       return result;
     } catch (error) {
       const browserGone =
-        !this.driverAlive() || !this.browserAlive() || (error instanceof WebDriverError && (error.error === 'invalid session id' || error.error === 'transport' || error.error === 'session not created'));
+        !this.host.alive() || !this.host.browserAlive() || (error instanceof WebDriverError && (error.error === 'invalid session id' || error.error === 'transport' || error.error === 'session not created'));
       const timedOut = error instanceof DeadlineError || (error instanceof WebDriverError && error.error === 'timeout');
       const failure = cellFailure('webkit', error, { crashed: browserGone, timedOut, timeoutMs: load.timeoutMs, navigating });
       // A page that never loaded keeps MiniBrowser busy (its next navigation waits too): a new
@@ -245,11 +199,12 @@ class WebKitDriverSession implements EngineSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const driver = this.driver;
-    this.driver = null;
+    const pending = this.next;
     this.next = null;
-    if (driver) kill(driver.pid);
-    await this.display.release();
+    // Someone else's driver: what still runs on the session (the last cell's clearing) ends before the
+    // session is deleted. Ours is killed, whatever runs.
+    if (this.host.shared && pending) await within(pending, 5000, 'finishing the WebKit session').catch(() => undefined);
+    await this.host.close();
   }
 }
 
@@ -273,7 +228,7 @@ export const webkitEngine: Engine = defineEngine(
       );
     }
     const display = await acquireDisplay();
-    const session = new WebKitDriverSession(display, minibrowser()!, options.proxyUrl);
+    const session = new WebKitDriverSession(new LocalDriver(display, minibrowser()!, INSTALL.system), options.proxyUrl);
     try {
       await session.warmUp(30_000);
     } catch (error) {
@@ -283,3 +238,26 @@ export const webkitEngine: Engine = defineEngine(
     return session;
   },
 );
+
+/**
+ * A WebKitGTK WebDriver someone else started (`--webdriver webkit=http://host:port`, decisions/0017): its own
+ * MiniBrowser (no binary is named), pointed at the lane's proxy by MiniBrowser's `--proxy`. The W3C `proxy`
+ * capability is not sent: WebKitGTK 2.50 applies neither it nor, once it is present, `--proxy`.
+ */
+export function webdriverWebKit(endpoint: RemoteEndpoint): RemoteEngine {
+  return webdriverEngine(
+    {
+      browser: 'webkit',
+      name: 'WebKit',
+      capabilities: (proxyUrl) => ({
+        browserName: 'MiniBrowser',
+        acceptInsecureCerts: true,
+        pageLoadStrategy: 'normal',
+        'webkitgtk:browserOptions': { args: ['--automation', `--proxy=${proxyUrl}`, '--ignore-tls-errors'] },
+      }),
+      // A Grid may queue a new session for a while.
+      session: (host, proxyUrl) => new WebKitDriverSession(host, proxyUrl, 60_000),
+    },
+    endpoint,
+  );
+}

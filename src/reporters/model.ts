@@ -122,6 +122,12 @@ export interface ReportBrowser {
   status: 'ok' | 'missing';
   /** For a missing engine: the command that installs it. */
   install?: string;
+  /**
+   * Addition (issue [12]): the engine ran elsewhere — a Playwright browser server (`connect`, `--connect`)
+   * or a WebDriver endpoint (`webdriver`, `--webdriver`); `source` is then null. `endpoint` is shown without
+   * credentials, and a browser server's secret path as `/…`.
+   */
+  remote?: { via: 'connect' | 'webdriver'; endpoint: string };
 }
 
 /** A scenario the run loaded (scenario mode): what a reader needs to see which seed row a cell reproduces. */

@@ -3,10 +3,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseRemotes, type RemoteEndpoint } from '../engines/remote.ts';
 import type { BrowserSource } from '../engines/types.ts';
 import { DEFAULT_REPORTERS, REPORTER_IDS, type ReporterId } from '../reporters/index.ts';
 import { BROWSERS, DELIVERIES, HarnessError, type BrowserId, type DeliveryId } from '../shared/vocabulary.ts';
 import { DEFAULT_SITE_ORIGIN, siteContext, type SiteContext } from '../site/context.ts';
+import { LOOPBACK, parseListen, type ListenAddress } from '../server/loopback.ts';
 import type { PolicySource } from '../vendors/types.ts';
 import { parseShard, type Shard } from './plan.ts';
 
@@ -35,6 +37,14 @@ export interface UserConfig {
   origin?: string;
   /** Users' vendor folders (vendor.json + HAR traffic), relative to the config file's folder; `--vendor-dir` adds to them. */
   vendorDirs?: string[];
+  /** Remote engines (`--connect`): Playwright browser servers by engine, e.g. `{ chromium: 'ws://ci-browsers:3000/chromium' }`. */
+  connect?: Record<string, string>;
+  /** Remote engines (`--webdriver`): WebDriver endpoints by engine, e.g. `{ webkit: 'http://ci-browsers:4444' }`. */
+  webdriver?: Record<string, string>;
+  /** The address the fixture proxy binds (`--listen`, default 127.0.0.1); anything else is reachable from other machines. */
+  listen?: string;
+  /** The host remote browsers reach the proxy by (`--proxy-host`; default: the listen address, or this machine's first external one). */
+  proxyHost?: string;
   /** A vendor's policy format (`chargebeeConfig`: its file): the keys `csp-harness vendors` lists. */
   [policySourceKey: string]: unknown;
 }
@@ -70,6 +80,10 @@ const KEYS: Record<string, KeyKind> = {
   screenshots: 'string',
   origin: 'string',
   vendorDirs: 'string[]',
+  connect: 'record',
+  webdriver: 'record',
+  listen: 'string',
+  proxyHost: 'string',
 };
 
 /** Bad configuration (a flag, the file, or their values): the CLI exits 2 with the message. */
@@ -127,7 +141,7 @@ export function mergeConfig(fromFile: UserConfig, fromFlags: UserConfig): UserCo
   for (const [key, value] of Object.entries(fromFlags)) {
     if (value === undefined) continue;
     if (Array.isArray(value) && value.length === 0) continue;
-    if (key === 'params' && typeof value === 'object' && Object.keys(value as object).length === 0) continue;
+    if ((key === 'params' || key === 'connect' || key === 'webdriver') && typeof value === 'object' && Object.keys(value as object).length === 0) continue;
     (out as Record<string, unknown>)[key] = value;
   }
   return out;
@@ -172,6 +186,10 @@ export interface ResolvedConfig {
   shard: Shard | null;
   screenshots: ScreenshotChoice;
   site: SiteContext;
+  /** Remote engines (`--connect`, `--webdriver`), checked; their reachability is the CLI's to probe. */
+  remotes: RemoteEndpoint[];
+  /** Where the fixture proxy listens (`--listen`, `--proxy-host`); LOOPBACK by default. */
+  listen: ListenAddress;
 }
 
 /** A flag's value among the allowed ones, or a ConfigError naming the flag, the value and the choices (exit 2). */
@@ -192,6 +210,17 @@ export function resolveConfig(command: string, fromFlags: UserConfig, file: { pa
   } catch {
     throw new ConfigError('CSPH_BAD_VALUE', `${command}: --origin "${c.origin}" is not an http(s) origin such as https://www.example.com.`);
   }
+  const remotes: RemoteEndpoint[] = [];
+  // A value the flags did not set came from the file: its messages name the file.
+  const unset = (v: unknown) => v === undefined || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+  const fileOf = (...keys: (keyof UserConfig)[]) => (file && keys.some((k) => unset(fromFlags[k]) && file.config[k] !== undefined) ? file.path : undefined);
+  for (const via of ['connect', 'webdriver'] as const) {
+    const parsed = parseRemotes(via, c[via] ?? {}, fileOf(via));
+    if (!parsed.ok) throw new ConfigError('CSPH_BAD_REMOTE', `${command}: ${parsed.message}`);
+    remotes.push(...parsed.value);
+  }
+  const listen = c.listen === undefined && c.proxyHost === undefined ? { ok: true as const, value: LOOPBACK } : parseListen(c.listen, c.proxyHost);
+  if (!listen.ok) throw new ConfigError('CSPH_BAD_LISTEN', `${command}: ${fileOf('listen', 'proxyHost') ? `${fileOf('listen', 'proxyHost')}: ` : ''}${listen.message}`);
   return {
     configPath: file?.path ?? null,
     scenarios: nonEmpty(c.scenarios),
@@ -213,5 +242,7 @@ export function resolveConfig(command: string, fromFlags: UserConfig, file: { pa
     shard: c.shard ? parseShard(c.shard) : null,
     screenshots: oneOf(command, 'screenshots', c.screenshots ?? DEFAULTS.screenshots, SCREENSHOT_CHOICES),
     site,
+    remotes,
+    listen: listen.value,
   };
 }

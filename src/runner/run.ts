@@ -3,6 +3,7 @@
 import { parseCspMessage } from '../collectors/messages.ts';
 import type { BrowserSource, Engine, EngineAvailability } from '../engines/types.ts';
 import type { ReportBrowser, ReportCell } from '../reporters/model.ts';
+import type { ListenAddress } from '../server/loopback.ts';
 import { FixtureNetwork } from '../server/network.ts';
 import type { BrowserId } from '../shared/vocabulary.ts';
 import type { SiteContext } from '../site/context.ts';
@@ -31,6 +32,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Extra latency per stub host (a slow vendor), passed to the fixture network: reliability checks. */
   delays?: Record<string, number>;
+  /** Where the fixture proxy listens (`run --listen`): loopback unless remote browsers need it elsewhere. */
+  listen?: ListenAddress;
 }
 
 export interface RunResult {
@@ -50,7 +53,7 @@ export async function detectBrowsers(wanted: readonly BrowserId[], engines: Read
   const browsers: ReportBrowser[] = wanted.map((b) => {
     const a = availability.get(b)!;
     return a.available
-      ? { id: b, version: null, source: a.source, status: 'ok' }
+      ? { id: b, version: null, source: a.source, status: 'ok', ...(a.remote ? { remote: a.remote } : {}) }
       : { id: b, version: null, source: null, status: 'missing', install: a.install ?? undefined };
   });
   return { availability, browsers };
@@ -73,7 +76,7 @@ export async function runCells(options: RunOptions): Promise<RunResult> {
     else queues.set(cell.browser, [...(queues.get(cell.browser) ?? []), cell]);
   }
 
-  const network = await FixtureNetwork.start({ fixturesRoot: options.fixturesRoot, site: options.site, routes: catalogRoutes(options.catalog), delays: options.delays });
+  const network = await FixtureNetwork.start({ fixturesRoot: options.fixturesRoot, site: options.site, routes: catalogRoutes(options.catalog), delays: options.delays, listen: options.listen });
   let scheduled: Awaited<ReturnType<typeof schedule>>;
   try {
     scheduled = await schedule({

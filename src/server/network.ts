@@ -10,7 +10,7 @@ import type { Server } from 'node:http';
 import { getLocal, type CompletedRequest, type Mockttp } from 'mockttp';
 import httpServer from 'http-server';
 import { createRunCa, type RunCa } from './ca.ts';
-import { onLoopback } from './loopback.ts';
+import { LOOPBACK, onAddress, proxyUrlOf, type ListenAddress } from './loopback.ts';
 import { REPORT_HOST, siteContext, type SiteContext } from '../site/context.ts';
 import { renderPage, type PageSpec } from './page.ts';
 import { Replay, notRecorded } from './replay.ts';
@@ -63,11 +63,13 @@ export interface NetworkOptions {
   delays?: Record<string, number>;
   /** run --site: the site origin is the user's running server, forwarded (siteUpstream.ts), not fixture pages. */
   siteUpstream?: SiteUpstreamOptions;
+  /** Where the lanes' proxies listen and the host their URLs name (`run --listen`; default loopback, loopback.ts). */
+  listen?: ListenAddress;
 }
 
 /** One browser's (or context's) own proxy. */
 export interface Lane {
-  /** `http://127.0.0.1:PORT`: point one browser (or context) at it. */
+  /** `http://127.0.0.1:PORT` (or the `--listen` address's advertised host): point one browser (or context) at it. */
   readonly proxyUrl: string;
   readonly port: number;
   /** When this lane last saw a request or an upgrade, ms epoch (0: never): settling counts it as activity. */
@@ -247,9 +249,10 @@ export class FixtureNetwork {
       .thenRejectConnection(403, 'Forbidden', {}, 'csp-harness: no fixture answers this host');
     await server.forAnyRequest().always().thenCallback(async (req) => uncached(await this.handle(lane, req)));
     // Port 0: the OS picks a free one (mockttp would otherwise probe from 8000 up).
-    await onLoopback(() => server.start(0));
+    const listen = this.options.listen ?? LOOPBACK;
+    await onAddress(listen.host, () => server.start(0));
     lane.port = server.port;
-    lane.proxyUrl = `http://127.0.0.1:${server.port}`;
+    lane.proxyUrl = proxyUrlOf(listen.advertise, server.port);
     this.servers.push(server);
     return lane;
   }
