@@ -249,14 +249,15 @@ export function webdriverWebKit(endpoint: RemoteEndpoint): RemoteEngine {
     {
       browser: 'webkit',
       name: 'WebKit',
+      browserName: 'MiniBrowser',
       capabilities: (proxyUrl) => ({
         browserName: 'MiniBrowser',
         acceptInsecureCerts: true,
         pageLoadStrategy: 'normal',
         'webkitgtk:browserOptions': { args: ['--automation', `--proxy=${proxyUrl}`, '--ignore-tls-errors'] },
       }),
-      // A Grid may queue a new session for a while.
-      session: (host, proxyUrl) => new WebKitDriverSession(host, proxyUrl, 60_000),
+      // A Grid may queue a new session for a while: its answer is waited for (webdriverEngine says how long).
+      session: (host, proxyUrl, newSessionTimeoutMs) => new WebKitDriverSession(host, proxyUrl, newSessionTimeoutMs),
     },
     endpoint,
   );
