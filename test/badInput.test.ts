@@ -117,7 +117,19 @@ const FLAGS: [string, string[], RegExp][] = [
   ['config webdriver to an unknown engine', ['run', '--policy', ok, '--config', file('webdriver.config.json', '{"webdriver": {"safari": "http://127.0.0.1:1"}}')], /webdriver\.config\.json: "webdriver": \{ "safari": "http:\/\/127\.0\.0\.1:1" \}: unknown engine "safari"/],
   ['listen on a name', ['run', '--policy', ok, '--listen', 'everywhere'], /--listen "everywhere" is not an IP address; give the address the proxy binds/],
   ['proxy host on a loopback proxy', ['run', '--policy', ok, '--proxy-host', 'ci.internal'], /--proxy-host ci\.internal names this machine .*listens on loopback .*--listen 0\.0\.0\.0/],
-  ['listen with site', ['run', '--site', 'http://127.0.0.1:9', '--listen', '0.0.0.0'], /--listen works on the vendor matrix, not on --site yet/],
+  // run --site takes --listen: the site not running is still exit 2 before any browser starts.
+  ['listen with a site not running', ['run', '--site', 'http://127.0.0.1:9', '--listen', '0.0.0.0', '--proxy-host', '127.0.0.1'], /the site http:\/\/127\.0\.0\.1:9 cannot be reached \(.*ECONNREFUSED/],
+  // suggest takes run's remote-engine flags and config keys, checked the same way before anything runs.
+  ['suggest connect to a server that is not running', ['suggest', '--vendor', 'genesys', '--feature', 'icons', '--browser', 'chromium', '--connect', 'chromium=ws://127.0.0.1:9/x'], /suggest: --connect chromium=ws:\/\/127\.0\.0\.1:9\/…: the Playwright browser server does not answer \(.*ECONNREFUSED.*\); start it first/],
+  ['suggest connect to webkit', ['suggest', '--vendor', 'genesys', '--connect', 'webkit=ws://127.0.0.1:1'], /suggest: --connect "webkit=ws:\/\/127\.0\.0\.1:1": WebKit is driven through WebDriver here/],
+  ['suggest proxy host on a loopback proxy', ['suggest', '--vendor', 'genesys', '--proxy-host', 'ci.internal'], /suggest: --proxy-host ci\.internal names this machine .*listens on loopback/],
+  ['suggest config connect to an unknown engine', ['suggest', '--vendor', 'genesys', '--config', file('suggest-connect.config.json', '{"connect": {"safari": "ws://127.0.0.1:1"}}')], /suggest: .*suggest-connect\.config\.json: "connect": \{ "safari": "ws:\/\/127\.0\.0\.1:1" \}: unknown engine "safari"/],
+  ['suggest site webdriver to a driver that is not running', ['suggest', '--site', 'http://127.0.0.1:9', '--browser', 'webkit', '--webdriver', 'webkit=http://127.0.0.1:47'], /suggest: --webdriver webkit=http:\/\/127\.0\.0\.1:47: the WebDriver endpoint does not answer/],
+  ['suggest site listen on a name', ['suggest', '--site', 'http://127.0.0.1:9', '--listen', 'everywhere'], /suggest: --listen "everywhere" is not an IP address/],
+  // serve drives no browser: --connect/--webdriver are refused, a bad --listen is named.
+  ['serve with connect', ['serve', '--policy', ok, '--vendor', 'genesys', '--connect', 'chromium=ws://127.0.0.1:9/x'], /serve: --connect drives a browser for run and suggest; serve drives none/],
+  ['serve site with webdriver', ['serve', '--site', 'http://127.0.0.1:9', '--webdriver', 'webkit=http://127.0.0.1:47'], /serve: --webdriver drives a browser for run and suggest/],
+  ['serve listen on a name', ['serve', '--policy', ok, '--vendor', 'genesys', '--listen', 'everywhere'], /serve: --listen "everywhere" is not an IP address/],
   ['serve with an unknown vendor', ['serve', '--policy', ok, '--vendor', 'intercom'], /unknown vendor "intercom"/],
   // suggest (issue [11]): what is not built yet, and its own flags.
   ['suggest strict style with --from', ['suggest', '--vendor', 'genesys', '--style', 'strict', '--from', "default-src 'self'"], /suggest: --style strict starts from its own base .*--from keeps your policy's style/],

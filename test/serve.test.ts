@@ -1,10 +1,13 @@
 // `csp-harness serve --json`: one line of the contract, and the pages load through the proxy it names.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { externalAddress } from '../src/server/loopback.ts';
 import { fetchViaProxy } from './helpers/proxyClient.ts';
 
 const CLI = join(import.meta.dirname, '..', 'bin', 'csp-harness.js');
@@ -46,6 +49,41 @@ describe('csp-harness serve --json', () => {
       expect(String(script.headers['content-type'])).toMatch(/javascript/);
       const refused = await fetchViaProxy(port, ca, 'https://tracker.example.org/pixel.gif');
       expect(refused.status).toBe(502);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+  });
+});
+
+describe('csp-harness serve --listen', () => {
+  it("binds the proxy where --listen says, names --proxy-host in its URL, warns; a config file's connect is noted, not used", { timeout: 30_000 }, async () => {
+    const config = join(mkdtempSync(join(tmpdir(), 'csph-serve-')), 'csp-harness.config.json');
+    writeFileSync(config, JSON.stringify({ connect: { chromium: 'ws://127.0.0.1:9/x' } }));
+    const { child, exited, printed: printing } = serve(['--vendor', 'genesys', '--feature', 'icons', '--param', 'embed=external', '--policy', POLICY, '--listen', '0.0.0.0', '--proxy-host', '127.0.0.1', '--config', config]);
+    const err: string[] = [];
+    child.stderr.on('data', (d: Buffer) => err.push(d.toString()));
+    try {
+      const printed = await printing;
+      expect(printed.proxy).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const port = Number(new URL(printed.proxy).port);
+      const page = await fetchViaProxy(port, readFileSync(printed.caCertificate, 'utf8'), printed.pages[0]!);
+      expect(page.status).toBe(200);
+      // Bound to every interface: reached through this machine's other address too (loopback only by default: test/remoteEngines.e2e).
+      const external = externalAddress();
+      if (external) {
+        const reached = await new Promise<boolean>((resolve) => {
+          const socket = tcpConnect({ host: external, port }, () => {
+            socket.destroy();
+            resolve(true);
+          });
+          socket.once('error', () => resolve(false));
+        });
+        expect(reached, `${external}:${port}`).toBe(true);
+      }
+      const stderr = err.join('');
+      expect(stderr).toMatch(/csp-harness: warning: --listen 0\.0\.0\.0: the fixture proxy listens on every interface and is reachable from other machines .*browsers are told to use 127\.0\.0\.1/);
+      expect(stderr).toContain(`csp-harness: note: serve: "connect" (chromium) in ${config} is for run and suggest and not used here: serve drives no browser`);
     } finally {
       child.kill('SIGINT');
     }

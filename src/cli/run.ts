@@ -2,7 +2,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ENGINES } from '../engines/index.ts';
-import { isLoopback } from '../server/loopback.ts';
 import { REPORTER_IDS, createReporters } from '../reporters/index.ts';
 import { parseReport, renderJson } from '../reporters/json.ts';
 import { multiplex } from '../reporters/types.ts';
@@ -16,7 +15,7 @@ import { loadCatalog, VENDOR_DIR_HELP } from './catalog.ts';
 import { flag, parseCommandArgs } from './args.ts';
 import { EXIT_FAIL, EXIT_OK, UsageError } from './errors.ts';
 import { Progress } from './progress.ts';
-import { FIXTURES_ROOT, remoteSetup, resolveSelection, selectionOptions, sourceHelp } from './runOptions.ts';
+import { FIXTURES_ROOT, REMOTE_HELP, REMOTE_OPTIONS, remoteSetup, resolveSelection, selectionOptions, sourceHelp } from './runOptions.ts';
 import type { Io } from './io.ts';
 import { DEFAULT_SITE_ORIGIN } from '../site/context.ts';
 import type { ResolvedConfig } from '../runner/config.ts';
@@ -52,12 +51,7 @@ ${VENDOR_DIR_HELP}
   --shard <i/n>              run the i-th of n deterministic slices (merge with: csp-harness merge)
   --screenshots <which>      failing | all: which cells keep a screenshot  (default failing)
   --origin <url>             the site's origin the pages are served on (default ${DEFAULT_SITE_ORIGIN})
-  --connect <engine=ws://…>  drive a Playwright browser server elsewhere: chromium=ws://host:3000/… or firefox=…
-  --webdriver <engine=url>   drive a WebDriver endpoint elsewhere: webkit=http://host:4444 (WebKitWebDriver, Grid)
-  --listen <address>         the address the fixture proxy binds (default 127.0.0.1; anything else warns: other
-                             machines can reach it)
-  --proxy-host <host>        the host remote browsers reach the proxy by (default: the --listen address, or
-                             this machine's first external address for 0.0.0.0)
+${REMOTE_HELP}
   --config <path>            a config file (default: csp-harness.config.{ts,mjs,js,json} if present)
   --fix                      after the run, add what the engines blocked to the policy and run the failing
                              cells again until all pass or nothing changes; writes <out>/fixed-policy.txt
@@ -85,10 +79,7 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
       shard: { type: 'string' },
       screenshots: { type: 'string' },
       fix: { type: 'boolean' },
-      connect: { type: 'string', multiple: true },
-      webdriver: { type: 'string', multiple: true },
-      listen: { type: 'string' },
-      'proxy-host': { type: 'string' },
+      ...REMOTE_OPTIONS,
       ...SITE_OPTIONS,
     },
     true,
@@ -104,7 +95,6 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
     if (fix) throw new UsageError('CSPH_FIX_SITE', "run: --fix works on the vendor matrix, not on --site yet. Give your site's policy with --policy and --vendor, then run --fix.");
     refuseWithSite('run', args);
     const chosen = await resolveSiteSelection('run', args, catalog);
-    if (!isLoopback(chosen.config.listen.host)) throw new UsageError('CSPH_LISTEN_SITE', 'run: --listen works on the vendor matrix, not on --site yet: a --site run keeps its proxy on loopback. Drop --listen (a browser server on this machine can still be used with --connect).');
     return runSiteCommand(args, io, catalog, site, chosen, await remoteSetup('run', chosen.config, io));
   }
   const selection = await resolveSelection('run', args, catalog);
@@ -309,7 +299,7 @@ function deliver(io: Io, config: ResolvedConfig, output: Output, reporters: Retu
 }
 
 /** run --site: the user's running server's pages in every browser (runner/siteRun.ts). */
-async function runSiteCommand(args: Parsed, io: Io, catalog: Vendor[], site: SiteArgs, chosen: SiteSelection, remote: Pick<RunOptions, 'engines'>): Promise<number> {
+async function runSiteCommand(args: Parsed, io: Io, catalog: Vendor[], site: SiteArgs, chosen: SiteSelection, remote: Pick<RunOptions, 'engines' | 'listen'>): Promise<number> {
   const { config, candidates } = chosen;
   const output = prepareOutput(args, config);
   const started = Date.now();
@@ -328,6 +318,7 @@ async function runSiteCommand(args: Parsed, io: Io, catalog: Vendor[], site: Sit
       features: config.features,
       browsers: config.browsers,
       engines: remote.engines,
+      listen: remote.listen,
       browserSource: config.browserSource,
       fixturesRoot: FIXTURES_ROOT,
       concurrency: config.concurrency,

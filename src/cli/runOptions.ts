@@ -42,6 +42,25 @@ export function selectionOptions(sources: readonly PolicySource[]): OptionSpec {
   };
 }
 
+/** Remote engines and where the proxy listens (decisions/0017): run's and suggest's (`serve` takes --listen only). */
+export const REMOTE_OPTIONS: OptionSpec = {
+  connect: { type: 'string', multiple: true },
+  webdriver: { type: 'string', multiple: true },
+  listen: { type: 'string' },
+  'proxy-host': { type: 'string' },
+};
+
+/** The help lines of --listen and --proxy-host. */
+export const LISTEN_HELP = `  --listen <address>         the address the fixture proxy binds (default 127.0.0.1; anything else warns: other
+                             machines can reach it)
+  --proxy-host <host>        the host remote browsers reach the proxy by (default: the --listen address, or
+                             this machine's first external address for 0.0.0.0)`;
+
+/** The help lines of REMOTE_OPTIONS. */
+export const REMOTE_HELP = `  --connect <engine=ws://…>  drive a Playwright browser server elsewhere: chromium=ws://host:3000/… or firefox=…
+  --webdriver <engine=url>   drive a WebDriver endpoint elsewhere: webkit=http://host:4444 (WebKitWebDriver, Grid)
+${LISTEN_HELP}`;
+
 /** The help lines of the policy-source flags. */
 export function sourceHelp(sources: readonly PolicySource[]): string {
   return sources.map((s) => `  ${`--${s.flag} <path>`.padEnd(27)}${s.description}`).join('\n');

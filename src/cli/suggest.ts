@@ -23,7 +23,7 @@ import { EXIT_FAIL, EXIT_OK, UsageError } from './errors.ts';
 import type { Io } from './io.ts';
 import { Progress } from './progress.ts';
 import { fixRounds, runOptionsOf } from './run.ts';
-import { resolveSelection, selectionOptions } from './runOptions.ts';
+import { REMOTE_HELP, REMOTE_OPTIONS, remoteSetup, resolveSelection, selectionOptions } from './runOptions.ts';
 import { suggestJson, suggestText, type SuggestResult, type SuggestStep } from './suggestOutput.ts';
 import { SITE_OPTIONS } from './site.ts';
 import { SITE_BASE, suggestSiteCommand } from './suggestSite.ts';
@@ -57,6 +57,7 @@ ${VENDOR_DIR_HELP}
   --browser-source <s>       auto | system | playwright       (default auto)
   --concurrency <n>          browser sessions at once         (default 3)
   --timeout <ms>             per cell                         (default 15000)
+${REMOTE_HELP}
   --config <path>            a config file
 
 Your own site instead of the vendor matrix:
@@ -71,7 +72,7 @@ the site's nonce gets 'nonce-{{nonce}}' (your server's nonce, filled in per resp
 inline code 'unsafe-inline', named with the page. --vendor, --feature, --param are refused there.
 
 Exit codes: 0 the suggested policy passes every cell, 1 a cell still fails under it (listed),
-2 bad input (or --site not reachable), 130 interrupted.`;
+2 bad input (or --site, a --connect or --webdriver endpoint, not reachable), 130 interrupted.`;
 
 function styleOf(args: Parsed): 'allowlist' | 'strict' {
   const style = stringOption(args, 'style') ?? 'allowlist';
@@ -163,6 +164,7 @@ export async function suggestCommand(argv: string[], io: Io): Promise<number> {
     'skip-proof': { type: 'boolean' },
     concurrency: { type: 'string' },
     timeout: { type: 'string' },
+    ...REMOTE_OPTIONS,
     ...SITE_OPTIONS,
   }, true);
   if (flag(args, 'help')) {
@@ -176,13 +178,15 @@ export async function suggestCommand(argv: string[], io: Io): Promise<number> {
   const candidate = candidateArgs(args);
   const catalog = await loadCatalog(args);
   const selection = await withSuggestFlags(() => resolveSelection('suggest', candidate, catalog));
+  // Remote engines and the listen address, checked and warned about as run does; every run below uses them.
+  const remote = await remoteSetup('suggest', selection.config, io);
   const outDir = mkdtempSync(join(tmpdir(), 'csph-suggest-'));
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const common = runOptionsOf(catalog, selection.config, outDir, abort.signal);
+    const common = { ...runOptionsOf(catalog, selection.config, outDir, abort.signal), ...remote };
     const run: Run = async (cells) => {
       const progress = new Progress(io, cells.length, process.stderr.isTTY === true && !process.env.CI);
       try {

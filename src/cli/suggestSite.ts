@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENGINES } from '../engines/index.ts';
 import { highFindings } from '../policy/strict.ts';
 import type { ResolvedConfig } from '../runner/config.ts';
+import type { RunOptions } from '../runner/run.ts';
 import { runSite, SiteUnreachableError } from '../runner/siteRun.ts';
 import { judged, pageInlineOf, suggestForSite, UNSAFE_INLINE, type SiteRound, type SiteSuggestOutcome } from '../runner/siteSuggest.ts';
 import { NONCE_SOURCE } from '../shared/placeholders.ts';
@@ -18,7 +18,7 @@ import { loadCatalog } from './catalog.ts';
 import { EXIT_FAIL, EXIT_OK, UsageError } from './errors.ts';
 import type { Io } from './io.ts';
 import { Progress } from './progress.ts';
-import { FIXTURES_ROOT, resolveSiteSelection } from './runOptions.ts';
+import { FIXTURES_ROOT, remoteSetup, resolveSiteSelection } from './runOptions.ts';
 import { refuseWithSite, siteArgs, type SiteArgs } from './site.ts';
 import { suggestJson, suggestText, type SuggestResult } from './suggestOutput.ts';
 
@@ -67,6 +67,8 @@ interface RoundContext {
   catalog: Vendor[];
   outDir: string;
   signal: AbortSignal;
+  /** The engines (remote ones in place of local) and the proxy's listen address: remoteSetup's. */
+  remote: Pick<RunOptions, 'engines' | 'listen'>;
 }
 
 /** One round: the pages (null: the given ones and the crawl) in every engine under `policy`, with a progress line per page load. */
@@ -84,7 +86,8 @@ async function loadRound(ctx: RoundContext, policy: string, pages: readonly stri
       vendors: config.vendors,
       features: config.features,
       browsers: config.browsers,
-      engines: ENGINES,
+      engines: ctx.remote.engines,
+      listen: ctx.remote.listen,
       browserSource: config.browserSource,
       fixturesRoot: FIXTURES_ROOT,
       concurrency: config.concurrency,
@@ -177,6 +180,7 @@ export async function suggestSiteCommand(args: Parsed, io: Io, context: { maxRou
   const catalog = await loadCatalog(args);
   const { config, candidates } = await withSuggestFlags(() => resolveSiteSelection('suggest', candidate, catalog));
   const base = candidates![0]!.value;
+  const remote = await remoteSetup('suggest', config, io);
   const outDir = mkdtempSync(join(tmpdir(), 'csph-suggest-site-'));
   const abort = new AbortController();
   const onSignal = () => {
@@ -186,7 +190,7 @@ export async function suggestSiteCommand(args: Parsed, io: Io, context: { maxRou
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const ctx: RoundContext = { io, site, config, catalog, outDir, signal: abort.signal };
+    const ctx: RoundContext = { io, site, config, catalog, outDir, signal: abort.signal, remote };
     const outcome = await withSuggestFlags(() =>
       suggestForSite({
         base,

@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import { parseCspMessage } from '../collectors/messages.ts';
 import type { BrowserSource, DomCheck, Engine } from '../engines/types.ts';
 import type { ReportBrowser, ReportCell, ReportFinding, ReportSite, ReportSitePage } from '../reporters/model.ts';
+import type { ListenAddress } from '../server/loopback.ts';
 import { FixtureNetwork } from '../server/network.ts';
 import { hostMatches } from '../server/routes.ts';
 import type { SiteExchange } from '../server/siteUpstream.ts';
@@ -48,6 +49,8 @@ export interface SiteRunOptions {
   features: readonly string[] | null;
   browsers: readonly BrowserId[];
   engines: Readonly<Record<BrowserId, Engine>>;
+  /** Where the fixture proxy listens (`--listen`): loopback unless remote browsers need it elsewhere. The site is still forwarded to from here. */
+  listen?: ListenAddress;
   browserSource: BrowserSource;
   fixturesRoot: string;
   concurrency: number;
@@ -91,6 +94,7 @@ export async function runSite(options: SiteRunOptions): Promise<SiteRunResult> {
     site,
     routes: catalogRoutes(options.catalog),
     siteUpstream: { target: options.siteUrl, candidate: options.candidate, timeoutMs: options.timeoutMs },
+    listen: options.listen,
   });
   try {
     const pages = await discoverPages(network, options);
