@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CspHarnessError, explain, runMatrix } from '../src/index.ts';
+import { CspHarnessError, explain, runMatrix, suggest } from '../src/index.ts';
 import { runBin } from './helpers/cli.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -55,6 +55,9 @@ describe('the programmatic API', { timeout: 600_000 }, () => {
   it.each<[string, () => Promise<unknown>, string, RegExp]>([
     ['an unknown vendor', () => runMatrix({ policy: "default-src 'self'", vendors: ['nope'] }), 'CSPH_UNKNOWN_VENDOR', /unknown vendor "nope"/],
     ['explain without a URL', () => explain({ policy: "img-src 'self'", type: 'image' }), 'CSPH_NO_URL', /a image request needs --url/],
+    ['an endpoint that does not answer', () => runMatrix({ policy: "default-src 'self'", vendors: ['genesys'], browsers: ['chromium'], connect: { chromium: 'ws://127.0.0.1:9/' } }), 'CSPH_REMOTE_UNREACHABLE', /chromium=ws:\/\/127\.0\.0\.1:9\b.*does not answer/],
+    ['a --webdriver engine other than webkit', () => suggest({ vendors: ['genesys'], browsers: ['chromium'], webdriver: { chromium: 'http://127.0.0.1:9' } as never }), 'CSPH_BAD_REMOTE', /webdriver/],
+    ['a listen address that is not an IP', () => runMatrix({ policy: "default-src 'self'", vendors: ['genesys'], listen: 'everywhere' }), 'CSPH_BAD_LISTEN', /--listen "everywhere" is not an IP address/],
     ['a malformed policy', () => explain({ policy: "img-src 'self", type: 'image', url: 'https://a.test/x.png' }), 'CSPH_MALFORMED_POLICY', /never closed/],
   ])('throws CspHarnessError for %s, with the CLI code and message', async (_name, call, code, message) => {
     const error = await call().then(() => null, (e: unknown) => e);

@@ -35,6 +35,13 @@ export interface SelectionOptions {
   timeoutMs?: number;
   /** A config file (default: csp-harness.config.* in the working directory, if present). */
   config?: string;
+  /** Playwright browser servers to drive instead of local launches (`--connect`): `{ chromium: 'ws://…' }`. */
+  connect?: Partial<Record<'chromium' | 'firefox', string>>;
+  /** WebDriver endpoints (a WebKitWebDriver, a Selenium Grid) to drive (`--webdriver`): `{ webkit: 'http://…' }`. */
+  webdriver?: Partial<Record<'webkit', string>>;
+  /** Where the fixture proxy listens (`--listen`; default 127.0.0.1), and the host remote browsers reach it by (`--proxy-host`). */
+  listen?: string;
+  proxyHost?: string;
   /** Each progress line the CLI would print on stderr. */
   onProgress?: (line: string) => void;
 }
@@ -132,6 +139,10 @@ function selectionArgs(o: SelectionOptions): string[] {
     ...one('--concurrency', o.concurrency),
     ...one('--timeout', o.timeoutMs),
     ...one('--config', o.config),
+    ...Object.entries(o.connect ?? {}).flatMap(([engine, url]) => ['--connect', `${engine}=${url}`]),
+    ...Object.entries(o.webdriver ?? {}).flatMap(([engine, url]) => ['--webdriver', `${engine}=${url}`]),
+    ...one('--listen', o.listen),
+    ...one('--proxy-host', o.proxyHost),
   ];
 }
 
