@@ -104,12 +104,36 @@ export interface SiteRequest {
 
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true, rejectUnauthorized: false }) };
 
+/** Methods a request may be sent again for: the server cannot have acted on one it reset unread. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * Sends one request to the user's server and reads the whole answer. The browser's headers go as
  * sent (Host becomes the server's; X-Forwarded-Host/Proto say what the browser saw). Rejects when
  * the server cannot be reached or does not answer within `timeoutMs`.
+ *
+ * A kept-alive connection the server closed as it went idle (Node's server does after 5 s) can be
+ * reused at that very moment: the request then dies with ECONNRESET before the server read it (seen in
+ * CI: one page probe of run --site). An idempotent request on a reused connection is sent once more,
+ * on a new one, as browsers do; any other error, or a second reset, is the server's answer.
  */
-export function forwardToSite(target: URL, origin: string, request: SiteRequest, timeoutMs: number): Promise<RawSiteResponse> {
+export async function forwardToSite(target: URL, origin: string, request: SiteRequest, timeoutMs: number): Promise<RawSiteResponse> {
+  try {
+    return await sendToSite(target, origin, request, timeoutMs);
+  } catch (error) {
+    if (!(error instanceof StaleSocketError) || !IDEMPOTENT.has(request.method.toUpperCase())) throw error instanceof StaleSocketError ? error.cause : error;
+    return sendToSite(target, origin, request, timeoutMs, false);
+  }
+}
+
+/** A reset on a kept-alive connection reused for this request (`cause`: the socket's error). */
+class StaleSocketError extends Error {
+  constructor(readonly cause: Error) {
+    super(cause.message);
+  }
+}
+
+function sendToSite(target: URL, origin: string, request: SiteRequest, timeoutMs: number, reuse = true): Promise<RawSiteResponse> {
   const secure = target.protocol === 'https:';
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(request.headers)) {
@@ -128,7 +152,8 @@ export function forwardToSite(target: URL, origin: string, request: SiteRequest,
         method: request.method,
         path: request.path,
         headers,
-        agent: secure ? agents.https : agents.http,
+        // The retry goes on a connection of its own.
+        agent: reuse ? (secure ? agents.https : agents.http) : false,
         timeout: timeoutMs,
       },
       (res) => {
@@ -144,7 +169,7 @@ export function forwardToSite(target: URL, origin: string, request: SiteRequest,
       },
     );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => reject(req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE') ? new StaleSocketError(error) : error));
     req.end(request.body && request.body.length > 0 ? request.body : undefined);
   });
 }
